@@ -1,0 +1,1 @@
+"""The engine that confronts theory with numerics: claims, certificates, comparisons, reports, the CLI."""

@@ -1,0 +1,44 @@
+"""The ``sltv`` command line. Console script: ``sltv = proofs_checks.cli:app``."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Annotated
+
+import typer
+
+from proofs_checks.cli import rlct
+from proofs_checks.cli._common import SltvTyper, stdout
+
+__all__ = ["app"]
+
+app = SltvTyper(
+    name="sltv",
+    help="slt-verifier: confront Singular Learning Theory predictions with exact values and sampling.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(rlct.app, name="rlct")
+
+
+def _package_version() -> str:
+    try:
+        return version("slt-verifier")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "unknown"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        stdout.print(f"sltv (slt-verifier) {_package_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version_: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """slt-verifier: confront Singular Learning Theory predictions with exact values and sampling."""

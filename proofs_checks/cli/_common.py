@@ -1,0 +1,70 @@
+"""What every ``sltv`` command shares: the error contract, list parsing, JSON or human output."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import typer
+from rich.console import Console
+
+USER_ERROR_EXIT_CODE = 2
+
+# typer ≥ 0.20 vendors click, older releases use the click package: find the base classes either way.
+_ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_UsageError: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+stdout = Console(highlight=False, soft_wrap=True)
+
+
+class UserError(_ClickException):  # type: ignore[valid-type,misc]
+    """A mistake in the user's input: reported as one line on stderr with exit code 2."""
+
+    exit_code = USER_ERROR_EXIT_CODE
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Report a ``ValueError`` raised by the API on the user's input as a :class:`UserError`."""
+    try:
+        yield
+    except ValueError as error:
+        raise UserError(str(error)) from None
+
+
+def int_list(text: str, option: str) -> list[int]:
+    """Parse ``"5,3,4,6"`` into ``[5, 3, 4, 6]``; anything else is a :class:`UserError` naming the option."""
+    try:
+        return [int(part) for part in text.split(",")]
+    except ValueError:
+        raise UserError(f"{option} expects a comma-separated list of integers such as 5,3,4,6, got {text!r}") from None
+
+
+def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:
+    """Print exactly one JSON object on stdout when ``as_json``, otherwise the human rendering."""
+    if as_json:
+        sys.stdout.write(json.dumps(payload) + "\n")
+    else:
+        render()
+
+
+class SltvTyper(typer.Typer):
+    """A :class:`typer.Typer` whose user errors are one line on stderr and exit code 2, never a traceback."""
+
+    def __call__(self, args: list[str] | None = None) -> None:  # type: ignore[override]
+        command = typer.main.get_command(self)
+        try:
+            result = command.main(args=args, prog_name="sltv", standalone_mode=False)
+        except typer.Abort:
+            sys.stderr.write("sltv: aborted\n")
+            sys.exit(1)
+        except _ClickException as error:
+            if type(error).__name__ == "NoArgsIsHelpError":  # the help text has been printed: nothing went wrong
+                sys.exit(0)
+            message = " ".join(error.format_message().split())  # type: ignore[attr-defined]
+            sys.stderr.write(f"sltv: error: {message}\n")
+            sys.exit(USER_ERROR_EXIT_CODE if isinstance(error, (UserError, _UsageError)) else error.exit_code)  # type: ignore[attr-defined]
+        sys.exit(result if isinstance(result, int) else 0)

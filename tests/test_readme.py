@@ -1,0 +1,64 @@
+"""The README stays true: its set-up commands match CI, its examples run and print what it shows."""
+
+import doctest
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text()
+
+
+def _fenced_blocks() -> list[tuple[str, str]]:
+    """(language, body) of every fenced block, in order: fences alternate opening and closing."""
+    blocks, language, body = [], None, []
+    for line in README.splitlines(keepends=True):
+        if line.startswith("```"):
+            if language is None:
+                language, body = line[3:].strip(), []
+            else:
+                blocks.append((language, "".join(body)))
+                language = None
+        elif language is not None:
+            body.append(line)
+    return blocks
+
+
+def _blocks(language: str) -> list[str]:
+    return [body for lang, body in _fenced_blocks() if lang == language]
+
+
+def test_readme_opens_with_the_install_and_test_commands_ci_runs():
+    install, test = _blocks("bash")[:2]
+    assert README.index("```bash") < README.index("## ")  # the two commands come first
+    assert "python3 -m venv .venv" in install and "pip install -e '.[dev]'" in install and "sltv " in install
+    test_command = test.strip()
+    ci_script = (ROOT / ".ci" / "run").read_text()
+    assert test_command in ci_script.splitlines(), f"{test_command!r} is not a line of .ci/run"
+
+
+def test_python_examples_run_as_doctests():
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for number, block in enumerate(_blocks("python")):
+        runner.run(parser.get_doctest(block, {}, f"README block {number}", "README.md", 0))
+    assert runner.summarize(verbose=False).failed == 0
+
+
+def test_console_examples_print_what_the_readme_shows():
+    sltv = Path(sys.executable).parent / "sltv"
+    for block in _blocks("console"):
+        for command, expected in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", block, flags=re.M):
+            args = shlex.split(command)
+            result = subprocess.run([str(sltv), *args[1:]], capture_output=True, text=True)
+            assert (result.stdout + result.stderr) == expected, command
+
+
+def test_first_command_output_matches_the_readme():
+    install = _blocks("bash")[0]
+    args = shlex.split(install.split("&&")[-1])
+    shown = _blocks("")[0]  # the plain block right after the commands shows its output
+    result = subprocess.run([str(Path(sys.executable).parent / "sltv"), *args[1:]], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout == shown

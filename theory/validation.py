@@ -1,0 +1,49 @@
+"""Input checks shared by the theory layer: each raises ``ValueError`` naming the offending value."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+
+
+def _as_int(value: object, name: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be an integer, got {value!r}")
+    try:
+        return operator.index(value)  # ints, numpy and sympy integers; never floats or strings
+    except TypeError:
+        raise ValueError(f"{name} must be an integer, got {value!r}") from None
+
+
+def positive_int(value: object, name: str) -> int:
+    """``value`` as an ``int`` ≥ 1."""
+    n = _as_int(value, name)
+    if n < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return n
+
+
+def nonnegative_int(value: object, name: str) -> int:
+    """``value`` as an ``int`` ≥ 0."""
+    n = _as_int(value, name)
+    if n < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return n
+
+
+def _int_list(values: object, name: str) -> list[object]:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
+        raise ValueError(f"{name} must be a list of integers, got {values!r}")
+    if len(values) == 0:
+        raise ValueError(f"{name} must not be empty")
+    return list(values)
+
+
+def positive_int_list(values: object, name: str) -> list[int]:
+    """A non-empty list of ints ≥ 1; the error names the first bad entry and its position."""
+    return [positive_int(v, f"{name}[{i}]") for i, v in enumerate(_int_list(values, name))]
+
+
+def nonnegative_int_list(values: object, name: str) -> list[int]:
+    """A non-empty list of ints ≥ 0; the error names the first bad entry and its position."""
+    return [nonnegative_int(v, f"{name}[{i}]") for i, v in enumerate(_int_list(values, name))]
