@@ -1,0 +1,107 @@
+"""Polynomial losses: parsing, translation to the point of interest, and the exponent/coefficient table.
+
+A loss is given as a polynomial K (sympy expression or string) or as a list f_1, …, f_r meaning
+K = Σ f_i². It is studied near a point ``at`` (default the origin): K is translated so that the point
+becomes 0, and K(at) must vanish (otherwise ``at`` is not a zero of the loss and λ is not defined there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import sympy
+from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+
+__all__ = ["PolynomialLoss", "polynomial_loss"]
+
+Exponent = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class PolynomialLoss:
+    """K translated to the origin, its support ``terms`` {exponent: coefficient} and, for sums of squares, the f_i."""
+
+    expr: sympy.Expr
+    variables: tuple[sympy.Symbol, ...]
+    terms: dict[Exponent, Fraction]
+    squares: tuple[sympy.Expr, ...] | None  # (f_1, …, f_r) when K = Σ f_i² was given, else None
+
+    @property
+    def dim(self) -> int:
+        return len(self.variables)
+
+
+def _to_expr(value: object, symbols: dict[str, sympy.Symbol]) -> sympy.Expr:
+    if isinstance(value, sympy.Expr):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"a polynomial must be a sympy expression or a non-empty string, got {value!r}")
+    try:
+        return parse_expr(value.replace("^", "**"), local_dict=symbols, transformations=standard_transformations)
+    except Exception as error:  # sympy raises many types on malformed text
+        raise ValueError(f"cannot parse {value!r} as a polynomial: {error}") from None
+
+
+def _rational(value: object, name: str) -> sympy.Rational:
+    number = sympy.nsimplify(value, rational=True) if isinstance(value, (str, float)) else sympy.sympify(value)
+    if not number.is_Rational:
+        raise ValueError(f"{name} must be rational numbers, got {value!r}")
+    return sympy.Rational(number)
+
+
+def polynomial_loss(
+    K: object | Sequence[object],
+    variables: Sequence[str | sympy.Symbol] | None = None,
+    at: Sequence[object] | None = None,
+) -> PolynomialLoss:
+    """Parse K (or the list f_1..f_r with K = Σ f_i²), translate ``at`` to the origin and tabulate its terms.
+
+    Raises ``ValueError`` for text that is not a polynomial in ``variables``, an ``at`` of the wrong length,
+    or a point that is not a zero of K.
+    """
+    names = None if variables is None else [str(v).strip() for v in variables]
+    symbols = {name: sympy.Symbol(name, real=True) for name in names or []}
+    is_list = isinstance(K, (list, tuple))
+    parts = [_to_expr(part, symbols) for part in (K if is_list else [K])]
+    if is_list and not parts:
+        raise ValueError("the list of components f_i (K = Σ f_i²) is empty")
+    free = set().union(*(p.free_symbols for p in parts))
+    if names is None:
+        ordered = sorted(free, key=lambda s: s.name)
+        if not ordered:
+            raise ValueError(f"K = {K!r} has no variables")
+    else:
+        if len(set(names)) != len(names) or not all(names):
+            raise ValueError(f"variables {names} must be distinct non-empty names")
+        by_name = {s.name: s for s in free}
+        unknown = sorted(set(by_name) - set(names))
+        if unknown:
+            raise ValueError(f"K uses {', '.join(unknown)}, which is not among the variables {names}")
+        ordered = [by_name.get(name, symbols[name]) for name in names]
+    real = [sympy.Symbol(s.name, real=True) for s in ordered]
+    parts = [p.subs(dict(zip(ordered, real)), simultaneous=True) for p in parts]
+
+    if at is not None:
+        if isinstance(at, (str, bytes)) or len(at) != len(real):
+            raise ValueError(f"at {at!r} must have one coordinate per variable ({len(real)} expected)")
+        point = [_rational(a, "at") for a in at]
+        parts = [p.subs({x: x + a for x, a in zip(real, point)}, simultaneous=True) for p in parts]
+
+    expr = sympy.expand(sum((p**2 for p in parts), sympy.Integer(0)) if is_list else parts[0])
+    try:
+        poly = sympy.Poly(expr, *real)
+    except sympy.PolynomialError:
+        raise ValueError(f"K = {expr} is not a polynomial in {', '.join(map(str, real))}") from None
+    if not all(c.is_Rational for c in poly.coeffs()):
+        raise ValueError(f"K = {expr} must have rational coefficients")
+    terms = {tuple(int(e) for e in monom): Fraction(int(c.p), int(c.q)) for monom, c in poly.terms() if c != 0}
+    if not terms:
+        raise ValueError("K is identically zero: every point is a zero, there is no singularity to measure")
+    constant = terms.get((0,) * len(real), Fraction(0))
+    if constant != 0:
+        where = "the origin" if at is None else f"at = {list(at)}"
+        raise ValueError(f"K does not vanish at {where} (K = {constant} there): it is not a zero of the loss")
+    squares = tuple(sympy.expand(p) for p in parts) if is_list else None
+    return PolynomialLoss(expr, tuple(real), terms, squares)
