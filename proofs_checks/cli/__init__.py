@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import rlct
+from proofs_checks.cli import certify, rlct
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -19,6 +19,7 @@ app = SltvTyper(
     pretty_exceptions_enable=False,
 )
 app.add_typer(rlct.app, name="rlct")
+app.command("certify")(certify.certify)
 
 
 def _package_version() -> str:
