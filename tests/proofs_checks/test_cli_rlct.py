@@ -99,3 +99,38 @@ def test_installed_console_script_runs_and_keeps_the_error_contract():
     assert ok.returncode == 0 and json.loads(ok.stdout)["lambda"] == "2"
     bad = subprocess.run([script, "rlct", "regular", "--dim", "0"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.strip().count("\n") == 0
+
+
+def test_polynomial_json_adds_the_faces(sltv):
+    code, out, _ = sltv("rlct", "polynomial", "(x-y)**2", "--json")
+    payload = json.loads(out)
+    assert code == 0 and JSON_KEYS <= set(payload)
+    assert (payload["lambda"], payload["status"]) == ("1", "upper_bound")
+    assert payload["faces"]["hit"]["codimension"] == 1
+    verdicts = {face["polynomial"]: face["verdict"] for face in payload["faces"]["compact"]}
+    assert verdicts == {"x**2": "non_degenerate", "y**2": "non_degenerate", "x**2 - 2*x*y + y**2": "degenerate"}
+
+
+def test_polynomial_options_and_human_output(sltv):
+    code, out, _ = sltv("rlct", "polynomial", "x**2 + y**4", "--vars", "x,y", "--prior-exponents", "0,2")
+    assert code == 0 and "λ = 5/4" in out and "status: exact" in out and "Compact faces" in out
+    code, out, _ = sltv("rlct", "polynomial", "(x-1)**2*y**2", "--at", "1,0", "--json")
+    assert code == 0 and (json.loads(out)["lambda"], json.loads(out)["multiplicity"]) == ("1/2", 2)
+    code, out, _ = sltv("rlct", "polynomial", "x*y", "x**3+y**3", "--sum-of-squares", "--json")
+    assert code == 0 and json.loads(out)["lambda"] == "1/2"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x*y"], "takes negative values"),
+        (["x**2+"], "cannot parse"),
+        (["x**2", "y**2"], "--sum-of-squares"),
+        (["x**2", "--at", "a"], "at must be rational"),
+        (["x**2", "--vars", "y"], "K uses x"),
+        (["x**2*y**2", "--prior-exponents", "0,x"], "--prior-exponents expects"),
+    ],
+)
+def test_polynomial_user_errors(sltv, args, message):
+    code, out, err = sltv("rlct", "polynomial", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err
