@@ -80,7 +80,16 @@ def test_user_errors_are_one_line_on_stderr_with_exit_code_2(sltv, args, message
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["rlct"], ["rlct", "regular"], ["rlct", "monomial"], ["rlct", "reduced-rank"], ["rlct", "deep-linear"]],
+    [
+        [],
+        ["rlct"],
+        ["rlct", "regular"],
+        ["rlct", "monomial"],
+        ["rlct", "reduced-rank"],
+        ["rlct", "deep-linear"],
+        ["rlct", "polynomial"],
+        ["certify"],
+    ],
 )
 def test_help_on_every_command(sltv, command):
     code, out, _ = sltv(*command, "--help")
