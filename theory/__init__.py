@@ -1,13 +1,24 @@
 """Exact and arbitrary-precision learning theory (sympy, mpmath). Never imports JAX."""
 
+from theory.asymptotics import ConstantFit, fit_constant, slt_free_energy, slt_lambda_eff
 from theory.catalogue import block_product, block_sum, monomial, regular
 from theory.deep_linear import admissible_index_sets, deep_linear, greedy_index_set
 from theory.learning_coefficient import LearningCoefficient, Status
 from theory.newton import NewtonAnalysis, newton_rlct
 from theory.polynomial import PolynomialLoss, polynomial_loss
+from theory.precision import PrecisionError
 from theory.reduced_rank import reduced_rank
+from theory.thermodynamics import ThermoPoint
+from theory.two_layer import two_layer_thermodynamics
 
 __all__ = [
+    "ConstantFit",
+    "PrecisionError",
+    "ThermoPoint",
+    "fit_constant",
+    "slt_free_energy",
+    "slt_lambda_eff",
+    "two_layer_thermodynamics",
     "LearningCoefficient",
     "NewtonAnalysis",
     "PolynomialLoss",

@@ -89,6 +89,8 @@ def test_user_errors_are_one_line_on_stderr_with_exit_code_2(sltv, args, message
         ["rlct", "deep-linear"],
         ["rlct", "polynomial"],
         ["certify"],
+        ["free-energy"],
+        ["free-energy", "two-layer"],
     ],
 )
 def test_help_on_every_command(sltv, command):

@@ -1,0 +1,33 @@
+"""Benchmark: seconds per n of the exact two-layer free energy (precision contract included).
+
+Run: python bench/free_energy.py   (issue targets: 1×1×1 at 50 digits < 0.5 s per n; 2×1×2 at 30 digits < 2 s)
+"""
+
+from __future__ import annotations
+
+import time
+
+from theory import two_layer_thermodynamics
+
+CASES = [
+    ("1x1x1, s = 0.5, 50 digits", dict(singular_values=["0.5"], inputs=1, hidden=1, outputs=1, dps=50)),
+    ("1x1x1, s = 0, 50 digits", dict(singular_values=["0"], inputs=1, hidden=1, outputs=1, dps=50)),
+    ("2x1x2, s = (0.1, 0), 30 digits", dict(singular_values=["0.1", "0"], inputs=2, hidden=1, outputs=2, dps=30)),
+    ("2x1x2, s = (0.5, 0.3), 30 digits", dict(singular_values=["0.5", "0.3"], inputs=2, hidden=1, outputs=2, dps=30)),
+    ("8x1x8, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=8, hidden=1, outputs=8, dps=30)),
+]
+
+
+def main() -> None:
+    for name, kwargs in CASES:
+        times = []
+        for n in ("1e2", "1e4", "1e8"):
+            start = time.perf_counter()
+            two_layer_thermodynamics(n, **kwargs)
+            times.append(time.perf_counter() - start)
+        shown = ", ".join(f"{t:.2f}" for t in times)
+        print(f"{name:36s} seconds at n = 1e2, 1e4, 1e8: {shown}")
+
+
+if __name__ == "__main__":
+    main()

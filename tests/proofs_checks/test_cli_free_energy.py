@@ -1,0 +1,44 @@
+"""``sltv free-energy two-layer``: the JSON shape of the issue, human output and user errors."""
+
+import json
+
+import mpmath
+import pytest
+
+
+def test_json_shape_and_values(sltv):
+    code, out, err = sltv(
+        "free-energy", "two-layer", "--inputs", "1", "--hidden", "1", "--outputs", "1",
+        "--singular-values", "0.5", "--n", "100", "--dps", "30", "--json",
+    )
+    payload = json.loads(out)
+    assert code == 0 and err == ""
+    assert payload["slt"] == {"lambda": "1/2", "multiplicity": 1}
+    (point,) = payload["points"]
+    assert set(point) == {"n", "free_energy", "lambda_eff", "heat_capacity", "digits"} and point["digits"] == 30
+    with mpmath.workdps(40):
+        reference = -mpmath.log(mpmath.mpf("0.0755632053353564713368373841"))
+        assert abs(mpmath.mpf(point["free_energy"]) - reference) < mpmath.mpf(10) ** -27
+
+
+def test_human_output_labels_exact_and_asymptotic(sltv):
+    code, out, _ = sltv(
+        "free-energy", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2",
+        "--singular-values", "0.1,0", "--n", "1e2,1e6", "--dps", "12",
+    )
+    assert code == 0 and "λ = 3/2" in out and "exact to 12 significant digits" in out and "asymptotic" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--hidden", "2", "--singular-values", "0.5", "--n", "100"], "hidden = 1"),
+        (["--hidden", "1", "--singular-values", "x", "--n", "100"], "--singular-values expects"),
+        (["--hidden", "1", "--singular-values", "0.5", "--n", "1e2,y"], "--n expects"),
+        (["--hidden", "1", "--singular-values", "0.5", "--n", "100", "--prior-var", "1,2,3"], "--prior-var"),
+        (["--hidden", "1", "--singular-values", "0.5", "--n", "100", "--dps", "0"], "dps must be a positive"),
+    ],
+)
+def test_user_errors(sltv, args, message):
+    code, out, err = sltv("free-energy", "two-layer", "--inputs", "1", "--outputs", "1", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err

@@ -1,0 +1,118 @@
+"""Exact two-layer thermodynamics against closed forms, a published value and an unreduced quadrature."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics
+from theory.precision import PrecisionError, with_precision_contract
+
+
+@pytest.mark.parametrize("n", [10, 1000, 10**6])
+def test_zero_target_matches_the_bessel_k0_closed_form(n):
+    # REFERENCES §5: 1×1×1, M = 0: Z = e^(1/(4c)) K0(1/(4c)) / sqrt(2πc), c = n s_a s_b
+    point = two_layer_thermodynamics(n, [0], 1, 1, 1, dps=20)
+    with mpmath.workdps(40):
+        c = mpmath.mpf(n)
+        closed = -mpmath.log(mpmath.exp(1 / (4 * c)) * mpmath.besselk(0, 1 / (4 * c)) / mpmath.sqrt(2 * mpmath.pi * c))
+        assert abs(point.free_energy - closed) < mpmath.mpf(10) ** -18 * abs(closed)
+    assert point.digits == 20
+
+
+def test_thirty_digit_reference_value():
+    # REFERENCES §5: 1×1×1, M = 0.5, n = 100, s_a = s_b = 1: Z = 0.0755632053353564713368373841
+    point = two_layer_thermodynamics(100, ["0.5"], 1, 1, 1, dps=30)
+    with mpmath.workdps(40):
+        reference = -mpmath.log(mpmath.mpf("0.0755632053353564713368373841"))
+        assert abs(point.free_energy - reference) < mpmath.mpf(10) ** -27
+
+
+def _cartesian_free_energy(n, M):
+    """F(n) for H = 1 from REFERENCES §5's b-marginal, integrated over a ∈ R^N_in in Cartesian coordinates
+    (no radial or Bingham reduction): Z = E_a[det(I + n aaᵀ)^(−N_out/2) exp(−(n/2) tr(M (I + n aaᵀ)^(−1) Mᵀ))]."""
+    M = mpmath.matrix(M)
+    n_out, n_in = M.rows, M.cols
+
+    frobenius = sum(x * x for x in M)
+
+    def integrand(*a):
+        a = mpmath.matrix(a)
+        r2 = sum(x * x for x in a)
+        # tr(M (I + n aaᵀ)^(−1) Mᵀ) by Sherman–Morrison: ‖M‖² − n‖Ma‖²/(1 + n|a|²)
+        quadratic = frobenius - n * sum(x * x for x in M * a) / (1 + n * r2)
+        gauss = mpmath.exp(-r2 / 2) / (2 * mpmath.pi) ** (mpmath.mpf(n_in) / 2)
+        return gauss * (1 + n * r2) ** (-mpmath.mpf(n_out) / 2) * mpmath.exp(-n * quadratic / 2)
+
+    edges = [-mpmath.inf, -2, -0.3, 0, 0.3, 2, mpmath.inf]
+    return -mpmath.log(mpmath.quad(integrand, *([edges] * n_in)))
+
+
+@pytest.mark.parametrize(
+    ("M", "inputs", "outputs"),
+    [
+        ([[0.6, 0.0]], 2, 1),  # Kummer path: one non-zero singular value, N_in = 2
+        ([[0.0], [0.6]], 1, 2),  # N_in = 1
+        ([[0.7, 0.0], [0.0, 0.3]], 2, 2),  # Bessel path: two non-zero singular values
+    ],
+)
+def test_reduction_equals_the_cartesian_integral(M, inputs, outputs):
+    n, h = mpmath.mpf(3), mpmath.mpf("1e-4")
+    singular = [str(s) for s in np.linalg.svd(np.array(M), compute_uv=False)]
+    point = two_layer_thermodynamics(n, singular, inputs, 1, outputs, dps=15)
+    with mpmath.workdps(20):
+        assert abs(point.free_energy - _cartesian_free_energy(n, M)) < 1e-12
+        # λ_eff = dF/d log n, here by a central difference of the Cartesian F: checks the moment formulas
+        slope = (_cartesian_free_energy(n * mpmath.exp(h), M) - _cartesian_free_energy(n * mpmath.exp(-h), M)) / (2 * h)
+        assert abs(point.lambda_eff - slope) < 1e-7
+
+
+def test_heat_capacity_identity_and_sign():
+    # C = λ_eff − dλ_eff/d log n, checked by a central difference in log n
+    n, h = mpmath.mpf(100), mpmath.mpf("1e-5")
+    lo, mid, hi = (two_layer_thermodynamics(n * mpmath.exp(k * h), ["0.5"], 1, 1, 1, dps=25) for k in (-1, 0, 1))
+    with mpmath.workdps(25):
+        slope = (hi.lambda_eff - lo.lambda_eff) / (2 * h)
+        assert abs(mid.heat_capacity - (mid.lambda_eff - slope)) < mpmath.mpf("1e-8")
+    assert all(p.heat_capacity > 0 for p in (lo, mid, hi))
+
+
+def test_lambda_eff_approaches_the_slt_value_with_its_log_correction():
+    lc = reduced_rank(1, 1, 1, 0)  # (1/2, 2)
+    errors = [abs(two_layer_thermodynamics(n, [0], 1, 1, 1, dps=15).lambda_eff - slt_lambda_eff(lc, n)) for n in (1e3, 1e6, 1e12)]
+    assert errors[0] > errors[1] > errors[2] and errors[2] < 0.01
+
+
+def test_a_small_singular_value_is_invisible_until_n_exceeds_its_inverse_square():
+    s = "0.01"  # 1/s² = 1e4
+    below = two_layer_thermodynamics(100, [s, 0], 2, 1, 2, dps=12).lambda_eff
+    zero = two_layer_thermodynamics(100, [0, 0], 2, 1, 2, dps=12).lambda_eff
+    above = two_layer_thermodynamics(1e8, [s, 0], 2, 1, 2, dps=12).lambda_eff
+    assert abs(below - zero) < 0.01  # tracks the s = 0 (rank-0) curve
+    assert abs(above - reduced_rank(2, 2, 1, 1).lam) < 0.01  # the rank-1 value λ = 3/2
+
+
+def test_precision_contract_reports_the_digits_reached():
+    def noisy(refine):
+        return [mpmath.mpf(1) + (mpmath.mpf("1e-12") if refine else 0)]
+
+    assert with_precision_contract(noisy, 10, "noisy")[1] == 10
+    with pytest.raises(PrecisionError, match="only 12 significant digits agree") as error:
+        with_precision_contract(noisy, 20, "noisy")
+    assert error.value.reached == 12
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((100, [0.5], 1, 2, 1), "hidden = 1"),
+        ((100, [0.5, 0.4, 0.3], 3, 1, 3), "at most two"),
+        ((100, [0.5, 0.4], 3, 1, 3), "inputs = 2 or outputs = 2"),
+        ((100, [0.5, 0.4], 1, 1, 1), "at most min"),
+        ((0, [0.5], 1, 1, 1), "n must be positive"),
+        ((100, [-0.5], 1, 1, 1), "singular_values[0] must be a finite non-negative"),
+        ((100, ["x"], 1, 1, 1), "must be a number"),
+    ],
+)
+def test_bad_input(args, message):
+    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        two_layer_thermodynamics(*args)

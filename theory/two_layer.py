@@ -1,0 +1,192 @@
+"""Exact finite-n thermodynamics of the two-layer linear model with one hidden unit.
+
+Model (REFERENCES §5): K(A, B) = ½‖B·A − M‖_F² with A: H×N_in ~ N(0, s_a) and B: N_out×H ~ N(0, s_b)
+entrywise, M = N_out×N_in with singular values s_1, s_2, …. Integrating B out exactly,
+
+  Z(n) = E_A[ det(I + n s_b AᵀA)^(−N_out/2) · exp(−(n/2)·tr(M (I + n s_b AᵀA)^(−1) Mᵀ)) ].
+
+For H = 1 write A = aᵀ, a = r·θ with r² ~ s_a·χ²_{N_in} and θ uniform on the sphere. With c = n·s_b,
+D = 1 + c r² and u = θᵀMᵀMθ, the integrand is D^(−N_out/2)·exp(−(n/2)‖M‖² + β u), β = n c r²/(2D), so Z is a
+one-dimensional integral over r of the angular (Bingham) average E_θ[e^(βu)] = 1F1(½; N_in/2; βs²) for one
+non-zero singular value (Kummer's function) and e^(βσ)·I0(βδ) for two with N_in = 2 (σ, δ = (s_1² ± s_2²)/2).
+
+The moments of K come from the Gaussian conditional law of B given A (rows b_i ~ N(nΣ(Ma)_i, Σ),
+Σ = s_b/D): with Q = ‖Ma‖² = r²u,
+  E[K | a] = ½[‖M‖² − c(1 + D)Q/D² + N_out s_b r²/D],   Var[K | a] = ½ N_out s_b² r⁴/D² + s_b Q/D³,
+which are linear in u, so E_θ[e^(βu) u^j] for j = 0, 1, 2 (derivatives of the Bingham function in β) give
+I_0, I_1, I_2 exactly. Transposition (A ↔ Bᵀ, N_in ↔ N_out, s_a ↔ s_b) leaves Z unchanged and is used to
+reach the closed forms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import mpmath
+
+from theory.precision import refined, with_precision_contract
+from theory.thermodynamics import ThermoPoint, thermo_from_moments
+from theory.validation import positive_int
+
+__all__ = ["two_layer_thermodynamics"]
+
+
+def _angular_moments(beta: mpmath.mpf, squares: Sequence[mpmath.mpf], dim: int) -> tuple[mpmath.mpf, ...]:
+    """E_θ[e^(βu) u^j], j = 0, 1, 2, for u = Σ_i s_i² θ_i², θ uniform on S^(dim−1), ≤ 2 non-zero s_i²."""
+    if not squares:
+        return mpmath.mpf(1), mpmath.mpf(0), mpmath.mpf(0)
+    if len(squares) == 1 and dim == 1:  # u = s² exactly
+        e = mpmath.exp(beta * squares[0])
+        return e, e * squares[0], e * squares[0] ** 2
+    if len(squares) == 1:
+        (s2,) = squares
+        half, h = mpmath.mpf(1) / 2, mpmath.mpf(dim) / 2
+        return tuple(
+            s2**j * mpmath.rf(half, j) / mpmath.rf(h, j) * mpmath.hyp1f1(half + j, h + j, beta * s2) for j in range(3)
+        )
+    sigma, delta = (squares[0] + squares[1]) / 2, (squares[0] - squares[1]) / 2
+
+    def circle(b: mpmath.mpf) -> tuple[mpmath.mpf, ...]:  # u = σ + δ cos 2φ, φ uniform
+        i0, i1, i2 = (mpmath.besseli(k, b * delta) for k in range(3))
+        e = mpmath.exp(b * sigma)
+        return e * i0, e * (sigma * i0 + delta * i1), e * (sigma**2 * i0 + 2 * sigma * delta * i1 + delta**2 * (i0 + i2) / 2)
+
+    if dim == 2:
+        return circle(beta)
+    raise AssertionError("two non-zero singular values need N_in = 2 (after transposition)")
+
+
+def _scan(log_f, low: mpmath.mpf, high: mpmath.mpf, digits: int, cut: mpmath.mpf) -> tuple[set[mpmath.mpf], mpmath.mpf]:
+    """Breakpoints that keep every piece gentle for tanh-sinh, and the maximum of log f.
+
+    Scan log f on a log-spaced grid over [low, high] and cut wherever it has changed by 10 since the last
+    cut, inside the region where f is within e^(−cut) of its maximum (plus the maximiser). The scan only
+    places cuts and a scale, so it runs at low precision; ``digits`` must still exceed the digits that
+    cancel inside log f (≈ log10 n)."""
+    with mpmath.workdps(digits):
+        grid = [low * (high / low) ** (mpmath.mpf(k) / 160) for k in range(161)]
+        values = [log_f(r) for r in grid]
+        top = max(values)
+        cuts = {grid[values.index(top)]}
+        last = None
+        for r, value in zip(grid, values):
+            if value < top - cut:
+                continue
+            if last is None or abs(value - last) >= 10:
+                cuts.add(r)
+                last = value
+        return {+c for c in cuts}, +top
+
+
+def _moments(n, squares, n_in, n_out, s_a, s_b, refine):
+    """(log L, I_0/L, I_1/L, I_2/L): the moment integrals scaled by L = the integrand's maximum, because
+    mpmath's quadrature stops on an absolute tolerance and would accept any answer for a tiny integral."""
+    c = n * s_b
+    frob = sum(squares, mpmath.mpf(0))
+    half_dim = mpmath.mpf(n_in) / 2
+    normaliser = 2 / ((2 * s_a) ** half_dim * mpmath.gamma(half_dim))
+    memo: dict[mpmath.mpf, tuple[mpmath.mpf, ...]] = {}
+    log_scale = mpmath.mpf(0)
+
+    def integrand(r: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
+        if r in memo:
+            return memo[r]
+        r2 = r * r
+        D = 1 + c * r2
+        exponent = -r2 / (2 * s_a) - n * frob / 2 - log_scale
+        weight = normaliser * r ** (n_in - 1) * mpmath.exp(exponent) * D ** (-mpmath.mpf(n_out) / 2)
+        a0, a1, a2 = _angular_moments(n * c * r2 / (2 * D), squares, n_in)
+        mean0, mean1 = (frob + n_out * s_b * r2 / D) / 2, -c * (1 + D) * r2 / (2 * D * D)
+        var0, var1 = n_out * s_b**2 * r2 * r2 / (2 * D * D), s_b * r2 / D**3
+        values = (
+            weight * a0,
+            weight * (mean0 * a0 + mean1 * a1),
+            weight * ((var0 + mean0**2) * a0 + (var1 + 2 * mean0 * mean1) * a1 + mean1**2 * a2),
+        )
+        memo[r] = values
+        return values
+
+    # the integrand changes character at r ~ (n s_b)^(−1/2) (D ≈ 1 below, D ≈ c r² above) and decays on the
+    # prior's scale √s_a; for a non-zero target it also climbs steeply (by ~n s²) towards its maximum: split at
+    # all of these, and let tanh-sinh resolve each gentle piece
+    scale, spread = 1 / mpmath.sqrt(c), mpmath.sqrt(s_a)
+    points = {scale / 8, scale * 8, spread * 8} | ({spread} if spread > 8 * scale else set())
+    digits = 20 + int(mpmath.log10(n + 10))
+    cut = 3 * mpmath.mp.dps + 30  # far beyond the digits kept: pieces below e^(−cut) of the peak do not matter
+    cuts, log_scale = _scan(lambda r: mpmath.log(integrand(r)[0]), scale / 64, spread * 16, digits, cut)
+    memo.clear()  # the scan ran unscaled and at low precision
+    points = [mpmath.mpf(0), *sorted(points | cuts), mpmath.inf]
+    if refine:
+        points = refined(points)
+    return (log_scale, *(mpmath.quad(lambda r, j=j: integrand(r)[j], points) for j in range(3)))
+
+
+def _nonnegative(value: object, name: str) -> mpmath.mpf:
+    try:
+        number = mpmath.mpf(str(value)) if not isinstance(value, mpmath.mpf) else value
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not (mpmath.isfinite(number) and number >= 0):
+        raise ValueError(f"{name} must be a finite non-negative number, got {value!r}")
+    return number
+
+
+def two_layer_thermodynamics(
+    n: object,
+    singular_values: Sequence[object],
+    inputs: int,
+    hidden: int,
+    outputs: int,
+    prior_var: object | tuple[object, object] = 1,
+    dps: int = 30,
+) -> ThermoPoint:
+    """F(n), λ_eff(n) and C(n) of the two-layer linear model at ``dps`` significant digits (precision contract).
+
+    Args:
+        n: sample size (> 0; any real, e.g. ``"1e12"``).
+        singular_values: the target's singular values (at most min(inputs, outputs); missing ones are 0).
+        inputs, hidden, outputs: N_in, H, N_out. Exact evaluation covers hidden = 1 with one non-zero singular
+            value (any sizes) or two (when inputs = 2 or outputs = 2); other cases raise ``ValueError``.
+        prior_var: s_a = s_b, or the pair (s_a, s_b), of the Gaussian priors on A and B.
+        dps: significant digits to guarantee.
+    """
+    n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
+    size = _nonnegative(n, "n")
+    if size == 0:
+        raise ValueError(f"n must be positive, got {n!r}")
+    s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
+    s_a, s_b = _nonnegative(s_a, "prior variance s_a"), _nonnegative(s_b, "prior variance s_b")
+    if s_a == 0 or s_b == 0:
+        raise ValueError(f"prior variances must be positive, got {prior_var!r}")
+    if isinstance(singular_values, (str, bytes)) or len(singular_values) > min(n_in, n_out):
+        raise ValueError(
+            f"singular_values {singular_values!r} must be a list of at most min(inputs, outputs) = {min(n_in, n_out)} numbers"
+        )
+    values = [_nonnegative(s, f"singular_values[{i}]") for i, s in enumerate(singular_values)]
+    if h != 1:
+        raise ValueError(
+            f"hidden = {h}: exact evaluation currently covers hidden = 1 only; use the sampling layer for larger widths"
+        )
+    nonzero = [s for s in values if s != 0]
+    if len(nonzero) > 2:
+        raise ValueError(
+            f"{len(nonzero)} non-zero singular values: exact evaluation with hidden = 1 covers at most two"
+        )
+    if len(nonzero) == 2 and n_in > 2:  # transpose to reach the closed form with N_in = 2
+        if n_out > 2:
+            raise ValueError(
+                f"two non-zero singular values with inputs = {n_in} and outputs = {n_out}: exact evaluation needs "
+                "inputs = 2 or outputs = 2"
+            )
+        n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
+
+    extra = int(mpmath.log10(size + 10)) + 5  # the moments cancel ~log10(n) digits at large n
+
+    def compute(refine: bool) -> list[mpmath.mpf]:
+        squares = [mpmath.mpf(s) ** 2 for s in nonzero]
+        log_scale, i0, i1, i2 = _moments(mpmath.mpf(size), squares, n_in, n_out, mpmath.mpf(s_a), mpmath.mpf(s_b), refine)
+        z, lam, heat = thermo_from_moments(mpmath.mpf(size), i0, i1, i2)
+        return [-log_scale - mpmath.log(z), lam, heat]
+
+    (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"two-layer model at n = {n}", extra=extra)
+    return ThermoPoint(mpmath.mpf(size), free_energy, lam, heat, digits)
