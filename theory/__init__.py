@@ -6,6 +6,7 @@ from theory.deep_linear import admissible_index_sets, deep_linear, greedy_index_
 from theory.learning_coefficient import LearningCoefficient, Status
 from theory.newton import NewtonAnalysis, newton_rlct
 from theory.polynomial import PolynomialLoss, polynomial_loss
+from theory.polynomial_free_energy import polynomial_thermodynamics
 from theory.precision import PrecisionError
 from theory.reduced_rank import reduced_rank
 from theory.thermodynamics import ThermoPoint
@@ -30,6 +31,7 @@ __all__ = [
     "greedy_index_set",
     "monomial",
     "newton_rlct",
+    "polynomial_thermodynamics",
     "polynomial_loss",
     "reduced_rank",
     "regular",

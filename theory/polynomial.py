@@ -55,11 +55,12 @@ def polynomial_loss(
     K: object | Sequence[object],
     variables: Sequence[str | sympy.Symbol] | None = None,
     at: Sequence[object] | None = None,
+    require_zero: bool = True,
 ) -> PolynomialLoss:
     """Parse K (or the list f_1..f_r with K = Σ f_i²), translate ``at`` to the origin and tabulate its terms.
 
     Raises ``ValueError`` for text that is not a polynomial in ``variables``, an ``at`` of the wrong length,
-    or a point that is not a zero of K.
+    or (with ``require_zero``) a point that is not a zero of K.
     """
     names = None if variables is None else [str(v).strip() for v in variables]
     symbols = {name: sympy.Symbol(name, real=True) for name in names or []}
@@ -100,7 +101,7 @@ def polynomial_loss(
     if not terms:
         raise ValueError("K is identically zero: every point is a zero, there is no singularity to measure")
     constant = terms.get((0,) * len(real), Fraction(0))
-    if constant != 0:
+    if constant != 0 and require_zero:
         where = "the origin" if at is None else f"at = {list(at)}"
         raise ValueError(f"K does not vanish at {where} (K = {constant} there): it is not a zero of the loss")
     squares = tuple(sympy.expand(p) for p in parts) if is_list else None

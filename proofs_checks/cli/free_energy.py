@@ -10,6 +10,7 @@ import typer
 import theory
 from proofs_checks.cli._common import UserError, emit, stdout, user_errors
 from theory.precision import PrecisionError
+from theory.polynomial_free_energy import polynomial_thermodynamics
 from theory.two_layer import two_layer_thermodynamics
 
 app = typer.Typer(help="Exact finite-n free energy F(n), λ_eff(n) and heat capacity C(n), at stated precision.")
@@ -23,6 +24,69 @@ def _numbers(text: str, option: str) -> list[str]:
         except (ValueError, TypeError):
             raise UserError(f"{option} expects comma-separated numbers such as 1e2,1e4 or 0.1,0, got {text!r}") from None
     return parts
+
+
+def _table(title: str, points: list[theory.ThermoPoint], lc: theory.LearningCoefficient | None, dps: int) -> None:
+    stdout.print(title)
+    stdout.print(f"{'n':>12} {'F(n)':>26} {'λ_eff(n)':>22} {'C(n)':>22} {'λ_SLT(n)':>12}")
+    for p in points:
+        slt = theory.slt_lambda_eff(lc, p.n) if lc is not None and p.n > 1 else mpmath.nan
+        stdout.print(
+            f"{mpmath.nstr(p.n, 6):>12} {mpmath.nstr(p.free_energy, min(dps, 20)):>26} "
+            f"{mpmath.nstr(p.lambda_eff, min(dps, 16)):>22} {mpmath.nstr(p.heat_capacity, min(dps, 16)):>22} "
+            f"{mpmath.nstr(slt, 6):>12}"
+        )
+    stdout.print(f"(F, λ_eff, C exact to {dps} significant digits; λ_SLT(n) = λ − (m−1)/log n is asymptotic)")
+
+
+def _evaluate(compute, sizes: list[str]) -> list[theory.ThermoPoint]:
+    points = []
+    with user_errors():
+        try:
+            for size in sizes:
+                points.append(compute(size))
+        except PrecisionError as error:
+            raise UserError(str(error)) from None
+    return points
+
+
+@app.command()
+def polynomial(
+    expression: Annotated[str, typer.Argument(help="The loss K ≥ 0, e.g. 'x**2*y**2', in at most 3 variables.")],
+    n: Annotated[str, typer.Option("--n", help="Sample sizes, e.g. 1e2,1e4,1e8.")],
+    box: Annotated[str | None, typer.Option("--box", help="Uniform prior on [low, high]^d, e.g. -1,1.")] = None,
+    prior_var: Annotated[str | None, typer.Option("--prior-var", help="Gaussian prior N(0, σ² I) instead of a box.")] = None,
+    variables: Annotated[str | None, typer.Option("--vars", help="Variable order, e.g. x,y.")] = None,
+    dps: Annotated[int, typer.Option("--dps", help="Significant digits to guarantee.")] = 15,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
+) -> None:
+    """A polynomial loss on a box or with a Gaussian prior, beside its Newton-polyhedron SLT value."""
+    sizes = _numbers(n, "--n")
+    bounds = None if box is None else _numbers(box, "--box")
+    if bounds is not None and len(bounds) != 2:
+        raise UserError(f"--box takes two numbers low,high, got {box!r}")
+    names = None if variables is None else variables.split(",")
+    points = _evaluate(
+        lambda size: polynomial_thermodynamics(expression, size, box=bounds, prior_var=prior_var, variables=names, dps=dps),
+        sizes,
+    )
+    try:  # the SLT prediction at the origin, when K vanishes there
+        analysis = theory.newton_rlct(expression, names)
+        lc, slt = analysis.coefficient, {**_slt_json(analysis.coefficient), "status": analysis.coefficient.status.value}
+    except ValueError as error:
+        lc, slt = None, {"unavailable": str(error)}
+    payload = {"points": [p.as_dict() for p in points], "slt": slt, "kinds": _KINDS}
+    title = f"[bold]Polynomial loss[/bold] K = {expression}; SLT at 0: " + (
+        f"λ = {lc.lam}, m = {lc.multiplicity} ({lc.status.value})" if lc else slt["unavailable"]
+    )
+    emit(payload, as_json, lambda: _table(title, points, lc, dps))
+
+
+_KINDS = {"points": "arbitrary precision (precision contract)", "slt": "exact learning coefficient"}
+
+
+def _slt_json(lc: theory.LearningCoefficient) -> dict[str, object]:
+    return {"lambda": str(lc.lam), "multiplicity": lc.multiplicity}
 
 
 @app.command("two-layer")
@@ -44,33 +108,14 @@ def two_layer(
         raise UserError(f"--prior-var takes one or two numbers, got {prior_var!r}")
     variance = variances[0] if len(variances) == 1 else tuple(variances)
     rank = sum(1 for v in values if mpmath.mpf(v) != 0)
-    points = []
     with user_errors():
         lc = theory.reduced_rank(inputs, outputs, hidden, rank)
-        try:
-            for size in sizes:
-                points.append(two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps))
-        except PrecisionError as error:
-            raise UserError(str(error)) from None
-    payload = {
-        "points": [p.as_dict() for p in points],
-        "slt": {"lambda": str(lc.lam), "multiplicity": lc.multiplicity},
-        "kinds": {"points": "arbitrary precision (precision contract)", "slt": "exact learning coefficient"},
-    }
-
-    def render() -> None:
-        stdout.print(
-            f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular values {values}; "
-            f"SLT (rank {rank}): λ = {lc.lam}, m = {lc.multiplicity}"
-        )
-        stdout.print(f"{'n':>12} {'F(n)':>26} {'λ_eff(n)':>22} {'C(n)':>22} {'λ_SLT(n)':>12}")
-        for p in points:
-            slt = theory.slt_lambda_eff(lc, p.n) if p.n > 1 else mpmath.nan
-            stdout.print(
-                f"{mpmath.nstr(p.n, 6):>12} {mpmath.nstr(p.free_energy, min(dps, 20)):>26} "
-                f"{mpmath.nstr(p.lambda_eff, min(dps, 16)):>22} {mpmath.nstr(p.heat_capacity, min(dps, 16)):>22} "
-                f"{mpmath.nstr(slt, 6):>12}"
-            )
-        stdout.print(f"(F, λ_eff, C exact to {dps} significant digits; λ_SLT(n) = λ − (m−1)/log n is asymptotic)")
-
-    emit(payload, as_json, render)
+    points = _evaluate(
+        lambda size: two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps), sizes
+    )
+    payload = {"points": [p.as_dict() for p in points], "slt": _slt_json(lc), "kinds": _KINDS}
+    title = (
+        f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular values {values}; "
+        f"SLT (rank {rank}): λ = {lc.lam}, m = {lc.multiplicity}"
+    )
+    emit(payload, as_json, lambda: _table(title, points, lc, dps))

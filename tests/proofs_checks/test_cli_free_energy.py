@@ -42,3 +42,26 @@ def test_human_output_labels_exact_and_asymptotic(sltv):
 def test_user_errors(sltv, args, message):
     code, out, err = sltv("free-energy", "two-layer", "--inputs", "1", "--outputs", "1", *args)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+
+
+def test_polynomial_command(sltv):
+    code, out, _ = sltv("free-energy", "polynomial", "x**2/2", "--prior-var", "1", "--n", "10", "--dps", "20", "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["slt"] == {"lambda": "1/2", "multiplicity": 1, "status": "exact"}
+    with mpmath.workdps(25):
+        assert abs(mpmath.mpf(payload["points"][0]["free_energy"]) - mpmath.log(11) / 2) < 1e-19
+    code, out, _ = sltv("free-energy", "polynomial", "x**4", "--box", "-1,1", "--n", "1e2,1e12")
+    assert code == 0 and "λ = 1/4" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["x**2", "--n", "10"], "exactly one prior"),
+        (["x**2", "--n", "10", "--box", "1"], "--box takes two numbers"),
+        (["x**2+", "--n", "10", "--box", "-1,1"], "cannot parse"),
+    ],
+)
+def test_polynomial_user_errors(sltv, args, message):
+    code, out, err = sltv("free-energy", "polynomial", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err

@@ -91,6 +91,7 @@ def test_user_errors_are_one_line_on_stderr_with_exit_code_2(sltv, args, message
         ["certify"],
         ["free-energy"],
         ["free-energy", "two-layer"],
+        ["free-energy", "polynomial"],
     ],
 )
 def test_help_on_every_command(sltv, command):

@@ -1,5 +1,6 @@
 """Newton-polyhedron learning coefficients (REFERENCES §4) against closed forms and the catalogue."""
 
+import math
 import re
 
 import pytest
@@ -124,10 +125,18 @@ def test_bad_input(K, kwargs, message):
         newton_rlct(K, **kwargs)
 
 
-@pytest.mark.skip(reason="needs the arbitrary-precision free energy F(n) of issue 4 (theory.free_energy), not landed yet")
-def test_newton_value_is_the_slope_of_the_exact_free_energy():
-    from theory.free_energy import polynomial_thermodynamics  # noqa: F401  (the API that issue 4 provides)
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("K", "lam", "m"),
+    [("x**2 + y**4", sympy.Rational(3, 4), 1), ("x**2*y**2 + x**6 + y**6", sympy.Rational(1, 2), 2)],
+)
+def test_newton_value_is_the_slope_of_the_exact_free_energy(K, lam, m):
+    # a second method: λ_eff(n) = dF/d log n of the exact free energy approaches λ − (m−1)/log n
+    from theory import polynomial_thermodynamics
 
-    for K, lam in [("x**2*y**2 + x**6 + y**6", sympy.Rational(1, 2)), ("x**2 + y**4", sympy.Rational(3, 4))]:
-        point = polynomial_thermodynamics(K, box=(-1, 1), n=10**12, dps=30)
-        assert abs(point.lambda_eff - lam) < 0.05
+    analysis = newton_rlct(K)
+    assert (analysis.coefficient.lam, analysis.coefficient.multiplicity) == (lam, m)
+    n = 10**8
+    point = polynomial_thermodynamics(K, n, box=(-1, 1), dps=8)
+    prediction = float(lam) - (m - 1) / math.log(n)
+    assert abs(float(point.lambda_eff) - prediction) < 0.02
