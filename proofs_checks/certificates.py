@@ -33,7 +33,7 @@ import numpy as np
 import sympy
 from scipy.optimize import least_squares
 
-from proofs_checks.intervals import Box, Terms, prove_positive
+from proofs_checks.intervals import Box, Terms, evaluate, prove_positive
 from theory.learning_coefficient import LearningCoefficient, Status
 
 __all__ = ["Certificate", "Chart", "CertificateReport", "check_certificate", "load_certificate", "parse_certificate"]
@@ -259,6 +259,19 @@ def _format_point(point: Sequence[Fraction], variables: Sequence[sympy.Symbol]) 
     return ", ".join(f"{v} = {p}" for v, p in zip(variables, point))
 
 
+def _positivity(name: str, terms: Terms, box: Box, u: Sequence[sympy.Symbol], proved: str, failed: str) -> Obligation:
+    """The obligation "``terms`` > 0 on the closed box", proved or refuted exactly (messages take
+    ``{boxes}`` and ``{witness}``)."""
+    proof = prove_positive(terms, box)
+    status = _STATUS_OF_PROOF[proof.verdict]
+    detail = {
+        PROVED: proved.format(boxes=proof.boxes),
+        FAILED: failed.format(witness=_format_point(proof.witness or (), u)),
+        UNDECIDED: f"not decided within {proof.boxes} boxes",
+    }[status]
+    return Obligation(name, status, detail)
+
+
 def _check_chart(cert: Certificate, chart: Chart) -> ChartReport:
     u, box, d = chart.variables, chart.box, len(chart.variables)
     obligations: list[Obligation] = []
@@ -287,14 +300,11 @@ def _check_chart(cert: Certificate, chart: Chart) -> ChartReport:
     if odd:
         obligations.append(Obligation("loss", FAILED, f"K∘g has an odd power of {', '.join(odd)}: it changes sign in the box"))
     else:
-        proof = prove_positive(b, box)
-        status = _STATUS_OF_PROOF[proof.verdict]
-        detail = {
-            PROVED: f"b > 0 on the whole closed box (exact interval bisection, {proof.boxes} boxes)",
-            FAILED: f"b ≤ 0 at {_format_point(proof.witness or (), u)} inside the box",
-            UNDECIDED: f"positivity of b not decided within {proof.boxes} boxes",
-        }[status]
-        obligations.append(Obligation("loss", status, detail))
+        obligations.append(_positivity(
+            "loss", b, box, u,
+            proved="b > 0 on the whole closed box (exact interval bisection, {boxes} boxes)",
+            failed="b ≤ 0 at {witness} inside the box",
+        ))
 
     # (b) |det g'|·φ∘g = |u^h|·c with c ≠ 0 on the box; (c) injectivity off a null set
     jacobian = sympy.Matrix([[sympy.diff(g, v) for v in u] for g in chart.map]).det()
@@ -305,16 +315,12 @@ def _check_chart(cert: Certificate, chart: Chart) -> ChartReport:
         h = (0,) * d
     else:
         h, c = _split_monomial(weighted, box)
-        centre = tuple((a + b_) / 2 for a, b_ in box)
-        sign = 1 if sum(coef * math.prod(x**e for x, e in zip(centre, m)) for m, coef in c.items()) > 0 else -1
-        proof = prove_positive({m: sign * coef for m, coef in c.items()}, box)
-        status = _STATUS_OF_PROOF[proof.verdict]
-        detail = {
-            PROVED: f"c keeps one sign ({'+' if sign > 0 else '-'}) on the closed box ({proof.boxes} boxes)",
-            FAILED: f"c vanishes or changes sign; c·sign ≤ 0 at {_format_point(proof.witness or (), u)}",
-            UNDECIDED: f"sign of c not decided within {proof.boxes} boxes",
-        }[status]
-        obligations.append(Obligation("jacobian", status, detail))
+        sign = 1 if evaluate(c, tuple((low + high) / 2 for low, high in box)) > 0 else -1
+        obligations.append(_positivity(
+            "jacobian", {m: sign * coef for m, coef in c.items()}, box, u,
+            proved=f"c keeps one sign ({'+' if sign > 0 else '-'}) on the closed box ({{boxes}} boxes)",
+            failed="c vanishes or changes sign: sign·c ≤ 0 at {witness}",
+        ))
         obligations.append(Obligation("injective", STATED, f"det g' = {sympy.factor(jacobian)} is not identically zero"))
 
     candidates = tuple(
