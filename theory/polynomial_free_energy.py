@@ -25,6 +25,8 @@ every interval halved must agree.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -145,8 +147,7 @@ def _gentle(points: Sequence[mpmath.mpf], log_f, cut: float, limit: float = 8, d
 def _gauss_legendre(pieces: Sequence[Sequence[mpmath.mpf]], f, refine: bool) -> list[mpmath.mpf]:
     """Σ over the intervals of the pieces of a Gauss–Legendre rule (24 or 48 nodes as the working
     precision grows) applied to the vector f (each interval halved again when ``refine``)."""
-    digits = mpmath.mp.dps
-    nodes = _GL.calc_nodes(4 if digits <= 40 else 5, mpmath.mp.prec)  # 24 or 48 nodes
+    nodes = _nodes(4 if mpmath.mp.dps <= 40 else 5, mpmath.mp.prec)  # 24 or 48 nodes
     totals = [mpmath.mpf(0)] * 3
     for piece in pieces:
         points = refined(piece) if refine else piece
@@ -160,6 +161,12 @@ def _gauss_legendre(pieces: Sequence[Sequence[mpmath.mpf]], f, refine: bool) -> 
 
 
 _GL = mpmath.calculus.quadrature.GaussLegendre(mpmath.mp)
+
+
+@functools.lru_cache(maxsize=32)
+def _nodes(degree: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
+    """Gauss–Legendre nodes and weights on [−1, 1] (3·2^(degree−1) of them) at ``prec`` bits, computed once."""
+    return tuple(_GL.calc_nodes(degree, prec))
 
 
 class _Integrator:
