@@ -26,7 +26,6 @@ every interval halved must agree.
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -170,10 +169,10 @@ def _nodes(degree: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
 
 
 class _Integrator:
-    """Nested quadrature of (e^(−E), nK e^(−E), (nK)² e^(−E)) with E = nK − log φ, scaled by e^(shift)."""
+    """Nested quadrature of (e^(−E), nK e^(−E), (nK)² e^(−E)) with E = nK + (Gaussian prior exponent)."""
 
-    def __init__(self, terms, n, ranges, gaussian_var, refine, shift):
-        self.n, self.refine, self.shift = n, refine, shift
+    def __init__(self, terms, n, ranges, gaussian_var, refine):
+        self.n, self.refine = n, refine
         self.loss = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in terms.items()}
         self.quadratic = mpmath.mpf(0) if gaussian_var is None else 1 / (2 * gaussian_var)
         self.cut = _CUT + 2.3 * mpmath.mp.dps
@@ -213,12 +212,12 @@ class _Integrator:
 
         def f(y: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
             nk = self.n * _horner(loss, y)
-            e = mpmath.exp(self.shift - _horner(exponent, y))
+            e = mpmath.exp(-_horner(exponent, y))
             return e, e * nk, e * nk * nk
 
         pieces = []
         for piece in _inner_pieces(exponent, low, high, float(self.cut)):
-            pieces += _gentle(piece, lambda y: self.shift - _horner(exponent, y), self.cut)
+            pieces += _gentle(piece, lambda y: -_horner(exponent, y), self.cut)
         return _gauss_legendre(pieces, f, self.refine)
 
 
@@ -266,7 +265,7 @@ def polynomial_thermodynamics(
             raise ValueError(f"prior_var must be positive, got {prior_var!r}")
         ranges = None
 
-    def run(refine: bool, shift: mpmath.mpf) -> list[mpmath.mpf]:
+    def run(refine: bool) -> list[mpmath.mpf]:
         if ranges is not None:
             real_ranges = [(mpmath.mpf(a.numerator) / a.denominator, mpmath.mpf(b.numerator) / b.denominator) for a, b in ranges]
             log_density = -sum(mpmath.log(b - a) for a, b in real_ranges)
@@ -275,12 +274,12 @@ def polynomial_thermodynamics(
             variance = mpmath.mpf(gaussian.numerator) / gaussian.denominator
             real_ranges = [(-mpmath.inf, mpmath.inf)] * d
             log_density = -d * mpmath.log(2 * mpmath.pi * variance) / 2
-        integrator = _Integrator(loss.terms, size, real_ranges, variance, refine, shift)
+        integrator = _Integrator(loss.terms, size, real_ranges, variance, refine)
         j0, j1, j2 = integrator.integrate(integrator.loss, 0)
         z, lam, heat = thermo_from_moments(mpmath.mpf(1), j0, j1, j2)  # the J_j already carry the powers of n
-        return [-(mpmath.log(z) - shift + log_density), lam, heat]
+        return [-(mpmath.log(z) + log_density), lam, heat]
 
     (free_energy, lam, heat), digits = with_precision_contract(
-        lambda refine: run(refine, mpmath.mpf(0)), dps, f"polynomial loss at n = {n}", guard=5
+        run, dps, f"polynomial loss at n = {n}", guard=5
     )
     return ThermoPoint(size, free_energy, lam, heat, digits)
