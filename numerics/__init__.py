@@ -2,3 +2,80 @@
 
 Never imports ``theory``; comparisons that need both layers live in ``proofs_checks``.
 """
+
+from numerics.calibration import StepSizeCalibration, calibrate_step_size
+from numerics.chains import Trace, run_chains
+from numerics.data import (
+    deep_linear_teacher,
+    gaussian_inputs,
+    load_arrays,
+    matrix_with_singular_values,
+    mlp_params_from_arrays,
+    teacher_student_data,
+)
+from numerics.diagnostics import chain_health, ess, rhat
+from numerics.estimate import Estimate
+from numerics.estimators import (
+    agreement,
+    energy,
+    heat_capacity,
+    llc,
+    multi_temperature_lambda,
+    thermodynamic_integration,
+)
+from numerics.workflow import LLCResult, default_nbeta, estimate_llc, summary_row
+from numerics.models import (
+    cross_entropy_loss,
+    deep_linear_apply,
+    deep_linear_init,
+    deep_linear_product,
+    mlp_apply,
+    mlp_init,
+    mse_loss,
+    two_layer_population_loss,
+)
+from numerics.polynomial import polynomial_potential
+from numerics.posterior import LocalPosterior
+from numerics.samplers import hmc, mala, nuts, sgld, two_layer_gibbs
+
+__all__ = [
+    "Estimate",
+    "LLCResult",
+    "LocalPosterior",
+    "StepSizeCalibration",
+    "Trace",
+    "agreement",
+    "calibrate_step_size",
+    "chain_health",
+    "cross_entropy_loss",
+    "deep_linear_apply",
+    "deep_linear_init",
+    "deep_linear_product",
+    "deep_linear_teacher",
+    "default_nbeta",
+    "energy",
+    "ess",
+    "estimate_llc",
+    "gaussian_inputs",
+    "heat_capacity",
+    "hmc",
+    "llc",
+    "load_arrays",
+    "mala",
+    "matrix_with_singular_values",
+    "mlp_apply",
+    "mlp_init",
+    "mlp_params_from_arrays",
+    "mse_loss",
+    "multi_temperature_lambda",
+    "nuts",
+    "polynomial_potential",
+    "rhat",
+    "run_chains",
+    "sgld",
+    "summary_row",
+    "teacher_student_data",
+    "thermodynamic_integration",
+    "two_layer_gibbs",
+    "two_layer_population_loss",
+]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, free_energy, rlct
+from proofs_checks.cli import certify, free_energy, llc, rlct
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -21,6 +21,7 @@ app = SltvTyper(
 app.add_typer(rlct.app, name="rlct")
 app.command("certify")(certify.certify)
 app.add_typer(free_energy.app, name="free-energy")
+app.add_typer(llc.app, name="llc")
 
 
 def _package_version() -> str:

@@ -1,0 +1,136 @@
+"""Thermodynamic estimators from sampled loss traces (REFERENCES §1).
+
+Every estimator takes traces of shape (chains, draws), drops the first ``burn_in`` draws explicitly,
+computes one value per chain, leaves unhealthy chains out (``numerics.diagnostics``) and returns an
+``Estimate`` whose standard error is the spread across healthy chains, std/√C.
+
+- λ̂ (Lau et al. 2023, arXiv:2308.12108): λ̂(w*) = nβ·(E_β,γ[L_n(w)] − L_n(w*)).
+- energy: E_β[n·L_n(w)].
+- heat capacity: C = Var_β[nβ·L_n(w)], which → λ in the SLT regime (REFERENCES §1); it needs the
+  full-data loss (a minibatch loss would add the minibatch noise to the variance).
+- multi-temperature λ (Watanabe 2013 JMLR 14; Wei, Murfet et al. 2022): E_β[n·L_n] = n·L_n(w0) + λ/β,
+  so λ is the slope of a regression of E_β[n·L_n] on 1/β.
+- free energy by thermodynamic integration: F(t) − F(0) = ∫₀ᵗ E_s[L_n] ds with t = nβ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from numerics.diagnostics import RHAT_THRESHOLD, chain_health, ess, rhat
+from numerics.estimate import Estimate
+
+
+def _after_burn_in(draws: np.ndarray, burn_in: int) -> np.ndarray:
+    draws = np.asarray(draws, dtype=float)
+    if draws.ndim != 2:
+        raise ValueError(f"traces must have shape (chains, draws), got {draws.shape}")
+    if not 0 <= burn_in < draws.shape[1]:
+        raise ValueError(f"burn_in must be between 0 and the number of draws {draws.shape[1]} (exclusive), got {burn_in}")
+    return draws[:, burn_in:]
+
+
+def _summarise(statistic: np.ndarray, trace: np.ndarray, extra: dict[str, Any] | None = None) -> Estimate:
+    """Combine per-chain statistics into an Estimate, leaving out unhealthy chains of ``trace``."""
+    health = chain_health(trace)
+    healthy = health["healthy_chains"]
+    warnings_: list[str] = []
+    if health["nan_chains"]:
+        warnings_.append(f"chains {health['nan_chains']} produced NaN or infinite values and were left out")
+    if health["diverged_chains"]:
+        warnings_.append(f"chains {health['diverged_chains']} diverged and were left out")
+    good = statistic[healthy]
+    value = float(np.mean(good)) if len(good) else float("nan")
+    stderr = float(np.std(good, ddof=1) / np.sqrt(len(good))) if len(good) > 1 else float("nan")
+    r = rhat(trace[healthy]) if len(healthy) > 1 else float("nan")
+    e = ess(trace[healthy]) if healthy else float("nan")
+    if np.isfinite(r) and r > RHAT_THRESHOLD:
+        warnings_.append(f"R-hat {r:.3f} > {RHAT_THRESHOLD}: the chains disagree (not mixed, or stuck in different places)")
+    if len(healthy) < 2:
+        warnings_.append("fewer than two healthy chains: no standard error")
+    diagnostics = {**health, **(extra or {}), "warnings": warnings_}
+    diagnostics["healthy"] = len(healthy) == health["chains"] and len(healthy) > 1 and not (np.isfinite(r) and r > RHAT_THRESHOLD)
+    return Estimate(value, stderr, statistic, r, e, diagnostics)
+
+
+def llc(losses: np.ndarray, loss_at_center: float, nbeta: float, burn_in: int = 0) -> Estimate:
+    """λ̂ = nβ·(E[L_n(w)] − L_n(w*)), from per-step (minibatch or full) losses."""
+    trace = nbeta * (_after_burn_in(losses, burn_in) - loss_at_center)
+    extra = {"nbeta": float(nbeta), "burn_in": int(burn_in), "loss_at_center": float(loss_at_center)}
+    estimate = _summarise(trace.mean(axis=1), trace, extra)
+    if np.isfinite(estimate.value) and estimate.value < 0:
+        estimate.diagnostics["warnings"].append(
+            "λ̂ < 0: the chains found lower loss than w*, which is then not a local minimum"
+        )
+        estimate.diagnostics["healthy"] = False
+    return estimate
+
+
+def energy(losses: np.ndarray, n: int, burn_in: int = 0) -> Estimate:
+    """E_β[n·L_n(w)]."""
+    trace = n * _after_burn_in(losses, burn_in)
+    return _summarise(trace.mean(axis=1), trace, {"n": int(n), "burn_in": int(burn_in)})
+
+
+def heat_capacity(full_losses: np.ndarray, nbeta: float, burn_in: int = 0) -> Estimate:
+    """C = Var_β[nβ·L_n(w)], one variance per chain, from full-data losses."""
+    trace = nbeta * _after_burn_in(full_losses, burn_in)
+    if trace.shape[1] < 2:
+        raise ValueError("the heat capacity needs at least two draws after burn-in")
+    return _summarise(trace.var(axis=1, ddof=1), trace, {"nbeta": float(nbeta), "burn_in": int(burn_in)})
+
+
+def agreement(first: Estimate, second: Estimate, z_threshold: float = 3.0) -> dict[str, Any]:
+    """Whether two estimates of the same quantity (λ̂ from the energy and C from the variance) agree
+    within ``z_threshold`` combined standard errors. Disagreement means the system is not in the SLT
+    regime at this temperature (REFERENCES §1), or the chains are not mixed."""
+    scale = float(np.hypot(first.stderr, second.stderr))
+    z = abs(first.value - second.value) / scale if scale > 0 else float("inf")
+    return {"z": z, "agree": bool(z <= z_threshold), "threshold": z_threshold}
+
+
+def _per_chain_means(traces: Sequence[np.ndarray], burn_in: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    kept = [_after_burn_in(t, burn_in) for t in traces]
+    chains = {k.shape[0] for k in kept}
+    if len(chains) != 1:
+        raise ValueError(f"every temperature needs the same number of chains, got {sorted(chains)}")
+    return np.stack([k.mean(axis=1) for k in kept], axis=1), kept
+
+
+def multi_temperature_lambda(nbetas: Sequence[float], losses: Sequence[np.ndarray], n: int, burn_in: int = 0) -> Estimate:
+    """λ as the least-squares slope of E_β[n·L_n] against 1/β = n/(nβ), one regression per chain.
+
+    ``losses[k]`` is the (chains, draws) loss trace at inverse temperature ``nbetas[k]``.
+    """
+    nbetas = np.asarray(nbetas, dtype=float)
+    if nbetas.ndim != 1 or len(nbetas) < 2 or len(nbetas) != len(losses) or np.any(nbetas <= 0):
+        raise ValueError(f"need at least two positive nbetas, one per loss trace, got {nbetas.tolist()}")
+    means, kept = _per_chain_means(losses, burn_in)  # (chains, temperatures)
+    x = n / nbetas
+    design = np.stack([np.ones_like(x), x], axis=1)
+    slopes = np.linalg.lstsq(design, (n * means).T, rcond=None)[0][1]
+    trace = np.concatenate([nb * k for nb, k in zip(nbetas, kept)], axis=1)  # health over every temperature
+    estimate = _summarise(slopes, trace, {"nbetas": nbetas.tolist(), "n": int(n), "burn_in": int(burn_in)})
+    per_temperature = [rhat(nb * k) for nb, k in zip(nbetas, kept)]
+    return estimate._replace(rhat=float(np.nanmax(per_temperature)) if np.any(np.isfinite(per_temperature)) else float("nan"))
+
+
+def thermodynamic_integration(nbetas: Sequence[float], losses: Sequence[np.ndarray], burn_in: int = 0) -> Estimate:
+    """F(t_max) − F(0) = ∫₀^t_max E_s[L_n] ds on the grid ``nbetas`` (increasing, t_max its last point).
+
+    The integral runs in u = log s by the trapezoidal rule over s·E_s[L_n]; the piece [0, s_1] is
+    s_1·E_{s_1}[L_n], exact to O(s_1²·Var_0[L_n]), so choose s_1 small. With the prior φ as the
+    base measure, F(t) = −log ∫ exp(−t·L_n) φ.
+    """
+    nbetas = np.asarray(nbetas, dtype=float)
+    if nbetas.ndim != 1 or len(nbetas) < 2 or len(nbetas) != len(losses) or np.any(np.diff(nbetas) <= 0) or nbetas[0] <= 0:
+        raise ValueError(f"nbetas must be a positive increasing grid with one loss trace each, got {nbetas.tolist()}")
+    means, kept = _per_chain_means(losses, burn_in)
+    u = np.log(nbetas)
+    integrand = nbetas * means  # s·E_s[L]
+    per_chain = nbetas[0] * means[:, 0] + np.sum(0.5 * (integrand[:, 1:] + integrand[:, :-1]) * np.diff(u), axis=1)
+    trace = np.concatenate([nb * k for nb, k in zip(nbetas, kept)], axis=1)
+    return _summarise(per_chain, trace, {"nbetas": nbetas.tolist(), "burn_in": int(burn_in), "rule": "trapezoid in log nβ"})

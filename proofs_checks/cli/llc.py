@@ -1,0 +1,206 @@
+"""``sltv llc``: the sampled local learning coefficient λ̂, beside the exact λ where theory knows it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import jax
+import jax.numpy as jnp
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+import numerics
+import theory
+from proofs_checks.cli._common import UserError, emit, int_list, stdout, user_errors
+
+app = typer.Typer(help="Sampled local learning coefficient λ̂ (SGLD, calibrated step size, R-hat/ESS).", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
+Seed = Annotated[int, typer.Option("--seed", help="Seed of every random choice (data, teacher, chains).")]
+Chains = Annotated[int, typer.Option("--chains", help="Number of chains, run in parallel.")]
+Steps = Annotated[int | None, typer.Option("--steps", help="SGLD steps per chain (default: a Langevin time of 0.5).")]
+Eps = Annotated[float | None, typer.Option("--eps", help="SGLD step size ε (default: calibrated by MALA acceptance).")]
+Gamma = Annotated[float, typer.Option("--gamma", help="Localization strength γ.")]
+NBeta = Annotated[float | None, typer.Option("--nbeta", help="Inverse temperature times n (default n/log n).")]
+BatchSize = Annotated[int, typer.Option("--batch", help="Minibatch size (the full data if larger).")]
+BurnIn = Annotated[int | None, typer.Option("--burn-in", help="Steps discarded at the start of each chain.")]
+
+_KINDS = {"llc": "sampled", "heat_capacity": "sampled", "theory": "exact learning coefficient"}
+
+
+def _positive(value: Any, option: str) -> None:
+    if value is not None and not value > 0:
+        raise UserError(f"{option} must be positive, got {value}")
+
+
+def _run(loss, center, data, *, seed, chains, steps, eps, gamma, nbeta, batch, burn_in) -> numerics.LLCResult:
+    for value, option in [(chains, "--chains"), (steps, "--steps"), (eps, "--eps"), (nbeta, "--nbeta"), (batch, "--batch")]:
+        _positive(value, option)
+    if gamma < 0:
+        raise UserError(f"--gamma must be non-negative, got {gamma}")
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} steps"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("calibrating ε", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, description="sampling", completed=done, total=total)
+
+        with user_errors():
+            return numerics.estimate_llc(
+                loss, center, data, seed=seed, nbeta=nbeta, gamma=gamma, step_size=eps, num_chains=chains,
+                num_steps=steps, burn_in=burn_in, batch_size=batch, progress=progress,
+            )  # fmt: skip
+
+
+def _versions() -> dict[str, str]:
+    names = ["slt-verifier", "jax", "jaxlib", "blackjax", "arviz", "numpy"]
+    found = {}
+    for name in names:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return {**found, "python": platform.python_version(), "device": jax.devices()[0].platform}
+
+
+def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoefficient | None, extra: dict[str, Any], as_json: bool) -> None:
+    payload = {
+        **numerics.summary_row(result),
+        "theory": None if truth is None else {**truth.as_dict()},
+        "model": extra,
+        "versions": _versions(),
+        "kinds": _KINDS,
+    }
+
+    def render() -> None:
+        est, cap, s = result.llc, result.heat_capacity, result.settings
+        stdout.print(f"[bold]{title}[/bold]")
+        if truth is not None:
+            stdout.print(f"  λ ({truth.status.value}, {truth.method})      = {truth.lam}  (≈ {float(truth.lam):.6g}), m = {truth.multiplicity}")
+        stdout.print(f"  λ̂ (sampled)          = [bold]{est.value:.4g} ± {est.stderr:.2g}[/bold]  (R-hat {est.rhat:.3f}, ESS {est.ess:.0f})")
+        stdout.print(f"  C = Var\\[nβ·L_n] (sampled) = {cap.value:.4g} ± {cap.stderr:.2g}  (agrees with λ̂: {'yes' if result.agreement['agree'] else 'no'})")
+        source = "calibrated" if result.calibration is not None else "given"
+        stdout.print(
+            f"  SGLD: ε = {s['step_size']:.3g} ({source}), MALA acceptance {result.mala_acceptance:.3f}, nβ = {s['nbeta']:.6g}, "
+            f"γ = {s['gamma']}, {s['chains']} chains × {s['steps']} steps (burn-in {s['burn_in']}), batch {s['batch_size'] or 'none (no data)'}, seed {s['seed']}"
+        )
+        stdout.print(f"  health: {'ok' if result.healthy else '[bold red]UNHEALTHY[/bold red]'}")
+        for note in result.warnings():
+            stdout.print(f"  warning: {note}")
+        stdout.print(f"  ({result.seconds:.1f} s)")
+
+    emit(payload, as_json, render)
+
+
+@app.command("deep-linear")
+def deep_linear(
+    widths: Annotated[str, typer.Option("--widths", help="Layer widths input → output, e.g. 5,3,4,6.")],
+    rank: Annotated[int, typer.Option("--rank", help="Rank r of the teacher's product.")],
+    n: Annotated[int, typer.Option("--n", help="Number of noise-free teacher–student examples.")] = 10_000,
+    seed: Seed = 0,
+    chains: Chains = 4,
+    steps: Steps = None,
+    eps: Eps = None,
+    gamma: Gamma = 1.0,
+    nbeta: NBeta = None,
+    batch: BatchSize = 500,
+    burn_in: BurnIn = None,
+    as_json: JsonOption = False,
+) -> None:
+    """λ̂ of a deep linear network at a teacher of rank r, beside Aoyagi's exact λ."""
+    sizes = int_list(widths, "--widths")
+    with user_errors():
+        truth = theory.deep_linear(sizes, rank)
+        if n < 2:
+            raise ValueError(f"--n must be at least 2, got {n}")
+        key_teacher, key_data = jax.random.split(jax.random.key(seed))
+        teacher = numerics.deep_linear_teacher(key_teacher, sizes, rank)
+        data = numerics.teacher_student_data(key_data, numerics.deep_linear_apply, teacher, n, sizes[0])
+    result = _run(numerics.mse_loss(numerics.deep_linear_apply), teacher, data, seed=seed, chains=chains, steps=steps,
+                  eps=eps, gamma=gamma, nbeta=nbeta, batch=batch, burn_in=burn_in)  # fmt: skip
+    extra = {"family": "deep_linear", "widths": sizes, "rank": rank, "n": n, "noise": 0.0}
+    _report(result, f"Deep linear network {sizes}, teacher rank {rank}, n = {n}", truth, extra, as_json)
+
+
+@app.command()
+def polynomial(
+    expression: Annotated[str, typer.Argument(help="The loss K(w), e.g. 'x**2*y**2'.")],
+    n: Annotated[int, typer.Option("--n", help="Sample size n (sets the default nβ = n/log n).")] = 10_000,
+    variables: Annotated[str | None, typer.Option("--vars", help="Variable order, e.g. x,y.")] = None,
+    at: Annotated[str | None, typer.Option("--at", help="The point w*, e.g. 0,0 (default the origin).")] = None,
+    seed: Seed = 0,
+    chains: Chains = 4,
+    steps: Steps = None,
+    eps: Eps = None,
+    gamma: Gamma = 1.0,
+    nbeta: NBeta = None,
+    burn_in: BurnIn = None,
+    as_json: JsonOption = False,
+) -> None:
+    """λ̂ of a polynomial potential K at w*, beside its Newton-polyhedron λ (γ acts as a Gaussian prior)."""
+    names = None if variables is None else variables.split(",")
+    with user_errors():
+        loss, names = numerics.polynomial_potential(expression, names)
+        point = [0.0] * len(names) if at is None else [float(x) for x in at.split(",")]
+        if len(point) != len(names):
+            raise ValueError(f"--at needs {len(names)} coordinates for variables {names}, got {at!r}")
+        if n < 2:
+            raise ValueError(f"--n must be at least 2, got {n}")
+    center = jnp.asarray(point, dtype=jnp.float32)
+    nbeta = nbeta if nbeta is not None else numerics.default_nbeta(n)
+    result = _run(loss, center, None, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
+                  batch=1, burn_in=burn_in)  # fmt: skip
+    try:
+        truth = theory.newton_rlct(expression, names, at=[str(x) for x in point] if at is not None else None).coefficient
+    except ValueError:
+        truth = None
+    extra = {"family": "polynomial", "expression": expression, "variables": names, "at": point, "n": n}
+    _report(result, f"Polynomial potential K = {expression} at w* = {point}", truth, extra, as_json)
+
+
+@app.command()
+def network(
+    params: Annotated[str, typer.Option("--params", help="Weights (.npz or .safetensors): 2-D weights, 1-D biases, in order.")],
+    data: Annotated[str, typer.Option("--data", help="Data (.npz or .safetensors) with arrays x and y.")],
+    loss: Annotated[str, typer.Option("--loss", help="mse or cross-entropy.")] = "mse",
+    activation: Annotated[str, typer.Option("--activation", help="relu, tanh, gelu or identity.")] = "relu",
+    seed: Seed = 0,
+    chains: Chains = 4,
+    steps: Steps = None,
+    eps: Eps = None,
+    gamma: Gamma = 1.0,
+    nbeta: NBeta = None,
+    batch: BatchSize = 500,
+    burn_in: BurnIn = None,
+    as_json: JsonOption = False,
+) -> None:
+    """λ̂ of a multilayer perceptron at the given weights on the given data."""
+    losses: dict[str, Callable] = {"mse": numerics.mse_loss, "cross-entropy": numerics.cross_entropy_loss}
+    if loss not in losses:
+        raise UserError(f"--loss must be mse or cross-entropy, got {loss!r}")
+    with user_errors():
+        center = numerics.mlp_params_from_arrays(numerics.load_arrays(params))
+        arrays = numerics.load_arrays(data)
+        if set(arrays) < {"x", "y"}:
+            raise ValueError(f"the data file must hold arrays named x and y, found {sorted(arrays)}")
+        batch_data = {"x": jnp.asarray(arrays["x"], dtype=jnp.float32), "y": jnp.asarray(arrays["y"])}
+        if batch_data["x"].ndim != 2 or batch_data["x"].shape[1] != center[0]["w"].shape[1]:
+            raise ValueError(f"x must have shape (n, {center[0]['w'].shape[1]}) for these weights, got {tuple(batch_data['x'].shape)}")
+        if loss == "mse":
+            batch_data["y"] = batch_data["y"].astype(jnp.float32)
+        apply = numerics.mlp_apply(activation)
+    result = _run(losses[loss](apply), center, batch_data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma,
+                  nbeta=nbeta, batch=batch, burn_in=burn_in)  # fmt: skip
+    extra = {"family": "mlp", "params": params, "data": data, "loss": loss, "activation": activation}
+    _report(result, f"Network {params} on {data} ({loss}, {activation})", None, extra, as_json)
