@@ -3,7 +3,13 @@
 Never imports ``theory``; comparisons that need both layers live in ``proofs_checks``.
 """
 
-from numerics.calibration import StepSizeCalibration, calibrate_step_size
+from numerics.calibration import (
+    StepSizeCalibration,
+    acceptance_for_bias,
+    bias_from_acceptance,
+    calibrate_step_size,
+    target_acceptance,
+)
 from numerics.chains import Trace, run_chains
 from numerics.data import (
     deep_linear_teacher,
@@ -12,6 +18,7 @@ from numerics.data import (
     matrix_with_singular_values,
     mlp_params_from_arrays,
     teacher_student_data,
+    two_layer_teacher,
 )
 from numerics.diagnostics import chain_health, ess, rhat
 from numerics.estimate import Estimate
@@ -44,7 +51,9 @@ __all__ = [
     "LocalPosterior",
     "StepSizeCalibration",
     "Trace",
+    "acceptance_for_bias",
     "agreement",
+    "bias_from_acceptance",
     "calibrate_step_size",
     "chain_health",
     "cross_entropy_loss",
@@ -73,9 +82,11 @@ __all__ = [
     "rhat",
     "run_chains",
     "sgld",
+    "target_acceptance",
     "summary_row",
     "teacher_student_data",
     "thermodynamic_integration",
     "two_layer_gibbs",
+    "two_layer_teacher",
     "two_layer_population_loss",
 ]

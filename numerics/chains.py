@@ -1,13 +1,14 @@
 """Run many chains of one sampler at once: chains vectorised with ``jax.vmap``, steps compiled with
 ``jax.lax.scan``, a Python loop only over chunks of steps (for the progress bar).
 
-Chain c uses the key k_c = ``fold_in(key, c)``; its step t uses ``fold_in(fold_in(k_c, 0), t)`` and its
-record after step t ``fold_in(fold_in(k_c, 1), t)``, so a chain's draws do not
-depend on how many other chains run beside it, nor on the chunking.
+Chain c uses the key k_c = ``fold_in(key, c)``; its step t (from 0) uses ``fold_in(fold_in(k_c, 0), t)``
+and the record taken after it ``fold_in(fold_in(k_c, 1), t)``, so a chain's draws do not depend on how
+many other chains run beside it, nor on the chunking.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -34,6 +35,33 @@ def chain_keys(key: jax.Array, num_chains: int) -> jax.Array:
     return jax.vmap(lambda c: jax.random.fold_in(key, c))(jnp.arange(num_chains))
 
 
+@functools.lru_cache(maxsize=16)
+def _chunk_runner(step: Callable, record: Callable | None, record_every: int) -> Callable:
+    """The compiled runner of ``length`` steps of every chain, cached so that running the same sampler
+    again (same ``step`` function) does not compile again."""
+    vstep = jax.vmap(step)
+    vrecord = jax.vmap(record) if record is not None else None
+    fold = jax.vmap(jax.random.fold_in, in_axes=(0, None))
+
+    @functools.partial(jax.jit, static_argnums=4)
+    def run_chunk(states, step_bases, record_bases, start, length):
+        def take_record(states, t):
+            return vrecord(fold(record_bases, t), states.position)
+
+        def one(states, t):
+            states, info = vstep(fold(step_bases, t), states)
+            if vrecord is None:
+                return states, (info, {})
+            shapes = jax.eval_shape(take_record, states, t)
+            nothing = lambda states, t: jax.tree.map(lambda s: jnp.zeros(s.shape, s.dtype), shapes)
+            # the predicate is shared by all chains, so this stays a real branch under vmap: no wasted work
+            return states, (info, jax.lax.cond((t + 1) % record_every == 0, take_record, nothing, states, t))
+
+        return jax.lax.scan(one, states, start + jnp.arange(length))
+
+    return run_chunk
+
+
 def run_chains(
     sampler: Sampler,
     key: jax.Array,
@@ -56,16 +84,10 @@ def run_chains(
     """
     if num_chains < 1 or num_steps < 1:
         raise ValueError(f"need at least one chain and one step, got chains={num_chains}, steps={num_steps}")
-    record_every = record_every or (1 if record is not None else None)
-    if record is not None and record_every < 1:
-        raise ValueError(f"record_every must be positive, got {record_every}")
-    block = record_every if record is not None else 1
-    if chunk_steps is None:
-        chunk_steps = max(1, num_steps // 50)
-    blocks_per_chunk = max(1, chunk_steps // block)
-    num_blocks = num_steps // block
-    if num_blocks < 1:
-        raise ValueError(f"num_steps={num_steps} is shorter than record_every={record_every}")
+    record_every = record_every or 1
+    if record_every < 1 or (record is not None and record_every > num_steps):
+        raise ValueError(f"record_every must be between 1 and num_steps = {num_steps}, got {record_every}")
+    chunk_steps = chunk_steps or max(1, -(-num_steps // 50))
 
     keys = chain_keys(key, num_chains)
     step_bases = jax.vmap(lambda k: jax.random.fold_in(k, 0))(keys)
@@ -74,38 +96,19 @@ def run_chains(
         states = jax.vmap(sampler.init)(initial_position)
     else:
         states = jax.vmap(lambda _: sampler.init(initial_position))(jnp.arange(num_chains))
-    vstep = jax.vmap(sampler.step)
-    vrecord = jax.vmap(record) if record is not None else None
-
-    def run_block(carry, t0):
-        def one(states, t):
-            step_keys = jax.vmap(jax.random.fold_in, in_axes=(0, None))(step_bases, t)
-            return vstep(step_keys, states)
-
-        states, infos = jax.lax.scan(one, carry, t0 + jnp.arange(block))
-        if vrecord is None:
-            return states, (infos, {})
-        record_keys = jax.vmap(jax.random.fold_in, in_axes=(0, None))(record_bases, t0)
-        return states, (infos, vrecord(record_keys, states.position))
-
-    @jax.jit
-    def run_chunk(states, first_block, count_marker):
-        starts = (first_block + jnp.arange(count_marker.shape[0])) * block
-        return jax.lax.scan(run_block, states, starts)
-
+    run_chunk = _chunk_runner(sampler.step, record, record_every)
     infos, records = [], []
     done = 0
-    while done < num_blocks:
-        count = min(blocks_per_chunk, num_blocks - done)
-        states, (info, record) = run_chunk(states, done, jnp.zeros(count))
-        infos.append(jax.tree.map(lambda x: np.asarray(x).reshape(count * block, num_chains), info))
-        records.append({name: np.asarray(value) for name, value in record.items()})
-        done += count
+    while done < num_steps:
+        length = min(chunk_steps, num_steps - done)
+        states, (info, recorded) = run_chunk(states, step_bases, record_bases, done, length)
+        infos.append({field: np.asarray(value) for field, value in info._asdict().items()})
+        records.append({name: np.asarray(value) for name, value in recorded.items()})
+        done += length
         if progress is not None:
-            progress(done * block, num_blocks * block)
+            progress(done, num_steps)
 
-    info = {
-        field: np.concatenate([getattr(i, field) for i in infos], axis=0).T for field in infos[0]._fields
-    }
-    recorded = {name: np.concatenate([r[name] for r in records], axis=0).T for name in records[0]}
+    info = {field: np.concatenate([i[field] for i in infos], axis=0).T for field in infos[0]}
+    due = slice(record_every - 1, None, record_every)
+    recorded = {name: np.concatenate([r[name] for r in records], axis=0)[due].T for name in records[0]}
     return Trace(info, recorded, record_every if record is not None else None, states.position)

@@ -68,6 +68,23 @@ def matrix_with_singular_values(key: jax.Array, outputs: int, inputs: int, singu
     return (u * s) @ v.T
 
 
+def two_layer_teacher(
+    key: jax.Array, singular_values: Sequence[float], inputs: int, hidden: int, outputs: int
+) -> tuple[jax.Array, jax.Array]:
+    """``(A, B)`` with B·A = M = U diag(s) Vᵀ of the given singular values, split evenly: A = diag(√s) Vᵀ
+    and B = U diag(√s), padded with zero rows/columns up to ``hidden``."""
+    s = list(singular_values)
+    if len(s) > hidden:
+        raise ValueError(f"a hidden width of {hidden} carries at most {hidden} singular values, got {len(s)}")
+    k1, k2 = jax.random.split(key)
+    if len(s) > min(inputs, outputs) or any(v < 0 for v in s):
+        raise ValueError(f"need at most min(inputs, outputs) = {min(inputs, outputs)} non-negative singular values, got {s}")
+    root = jnp.sqrt(jnp.asarray(s, dtype=jnp.float32))
+    a = jnp.zeros((hidden, inputs)).at[: len(s)].set(root[:, None] * _orthonormal_columns(k1, inputs, len(s)).T)
+    b = jnp.zeros((outputs, hidden)).at[:, : len(s)].set(_orthonormal_columns(k2, outputs, len(s)) * root)
+    return a, b
+
+
 def gaussian_inputs(key: jax.Array, n: int, dim: int) -> jax.Array:
     """n inputs x ~ N(0, I_dim)."""
     if n < 1 or dim < 1:

@@ -22,10 +22,10 @@ def rhat(draws: np.ndarray) -> float:
     draws = np.asarray(draws, dtype=float)
     if draws.ndim != 2 or draws.shape[0] < 2 or draws.shape[1] < 4 or not np.all(np.isfinite(draws)):
         return float("nan")
-    import arviz
-
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # arviz announces its refactor with a FutureWarning at import
         warnings.simplefilter("ignore")
+        import arviz
+
         return float(arviz.rhat(draws))
 
 
@@ -34,10 +34,10 @@ def ess(draws: np.ndarray) -> float:
     draws = np.asarray(draws, dtype=float)
     if draws.ndim != 2 or draws.shape[1] < 4 or not np.all(np.isfinite(draws)):
         return float("nan")
-    import arviz
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        import arviz
+
         return float(arviz.ess(draws, method="bulk"))
 
 

@@ -3,13 +3,15 @@
 Defaults (each recorded in the result):
 - nβ = n/log n (Watanabe's WBIC temperature β = 1/log n, with n the dataset size);
 - γ = 1 (Furman & Lau 2024, arXiv:2402.03698, for deep linear networks);
-- ε from ``calibrate_step_size`` (MALA acceptance 0.97 in the posterior's bulk) unless given;
+- ε from ``calibrate_step_size`` unless given: the MALA acceptance of SGLD's moves in the posterior's
+  bulk that implies a 2% discretisation bias for this many parameters (``numerics.calibration``);
 - 4 chains; the calibration pilot (Langevin time ε·steps = 0.5) is the burn-in, then as many steps
   as cover a Langevin time of 0.5 (between 1,000 and 200,000), of which the first 20% are discarded
   too; with a given ε, the first half of the steps is the burn-in; minibatches of 500 (the full data
   if smaller);
 - every 10 steps, the full-data loss (for the heat capacity C = Var[nβ·L_n], checked against λ̂) and
-  the MALA acceptance of a move from the current state (the step-size diagnostic).
+  the MALA acceptance of a move from the current state (the step-size diagnostic: a result whose
+  acceptance implies more than 5% bias is unhealthy).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from typing import Any, NamedTuple
 import jax
 import numpy as np
 
-from numerics.calibration import StepSizeCalibration, calibrate_step_size
+from numerics.calibration import (
+    StepSizeCalibration,
+    acceptance_for_bias,
+    bias_from_acceptance,
+    calibrate_step_size,
+    parameter_count,
+    target_acceptance,
+)
 from numerics.chains import Progress, run_chains
 from numerics.estimate import Estimate
 from numerics.estimators import agreement, heat_capacity, llc
@@ -30,7 +39,8 @@ from numerics.posterior import LocalPosterior, data_size
 from numerics.samplers.sgld import draw_batch, langevin_acceptance, sgld
 
 PyTree = Any
-MIN_ACCEPTANCE = 0.85
+BIAS_BUDGET = 0.02  # calibration aims at a 2% SGLD discretisation bias ...
+BIAS_ALARM = 0.05  # ... and a run whose measured acceptance implies more than 5% is unhealthy
 LANGEVIN_TIME = 0.5
 MIN_STEPS, MAX_STEPS = 1_000, 200_000
 
@@ -41,12 +51,14 @@ class LLCResult(NamedTuple):
     agreement: dict[str, Any]  # do the two agree within their errors?
     calibration: StepSizeCalibration | None  # None when ε was given
     mala_acceptance: float  # mean MALA acceptance of SGLD's moves after burn-in, the step-size diagnostic
+    min_acceptance: float  # the acceptance below which the implied bias exceeds BIAS_ALARM (for this dimension)
+    bias_estimate: float  # SGLD's relative bias implied by mala_acceptance (Gaussian approximation)
     settings: dict[str, Any]
     seconds: float
 
     @property
     def healthy(self) -> bool:
-        return self.llc.healthy and self.agreement["agree"] and self.mala_acceptance >= MIN_ACCEPTANCE
+        return self.llc.healthy and self.agreement["agree"] and self.mala_acceptance >= self.min_acceptance
 
     def warnings(self) -> list[str]:
         notes = list(self.llc.diagnostics["warnings"])
@@ -55,10 +67,10 @@ class LLCResult(NamedTuple):
                 f"λ̂ = {self.llc} and the heat capacity C = {self.heat_capacity} disagree (z = {self.agreement['z']:.1f}): "
                 "not in the SLT regime at this nβ, or not mixed"
             )
-        if self.mala_acceptance < MIN_ACCEPTANCE:
+        if self.mala_acceptance < self.min_acceptance:
             notes.append(
-                f"MALA would accept only {self.mala_acceptance:.2f} of SGLD's moves (< {MIN_ACCEPTANCE}): "
-                "ε is too large and λ̂ is biased upwards"
+                f"MALA would accept only {self.mala_acceptance:.3f} of SGLD's moves (< {self.min_acceptance:.3f}), "
+                f"implying a discretisation bias of ~{100 * self.bias_estimate:.0f}%: ε is too large and λ̂ is biased upwards"
             )
         if self.calibration is not None and self.calibration.truncated:
             notes.append("the step-size pilot stopped at its step limit before reaching the posterior's bulk")
@@ -86,7 +98,7 @@ def estimate_llc(
     burn_in: int | None = None,
     batch_size: int | None = 500,
     record_every: int = 10,
-    target_acceptance: float = 0.97,
+    target: float | None = None,
     progress: Progress | None = None,
 ) -> LLCResult:
     """λ̂ at ``center`` = w* for ``loss(params, batch)`` on ``data``; see the module docstring for defaults."""
@@ -97,9 +109,11 @@ def estimate_llc(
     batch = None if batch_size is None or n == 0 or batch_size >= n else batch_size
     calibration_key, chain_key = jax.random.split(jax.random.key(seed))
     calibration = None
+    dim = parameter_count(center)
+    target = target_acceptance(dim, BIAS_BUDGET) if target is None else target
     if step_size is None:
         calibration = calibrate_step_size(
-            posterior, calibration_key, target=target_acceptance, batch_size=batch, num_chains=num_chains
+            posterior, calibration_key, target=target, batch_size=batch, num_chains=num_chains
         )
         step_size = calibration.step_size
     if num_steps is None:
@@ -143,9 +157,19 @@ def estimate_llc(
         "batch_size": batch if batch is not None else n,
         "record_every": record_every,
         "sampler": "SGLD",
+        "parameters": dim,
+        "target_acceptance": target if calibration is not None else None,
     }
     return LLCResult(
-        estimate, capacity, agreement(estimate, capacity), calibration, acceptance, settings, time.perf_counter() - start
+        estimate,
+        capacity,
+        agreement(estimate, capacity),
+        calibration,
+        acceptance,
+        acceptance_for_bias(dim, BIAS_ALARM),
+        bias_from_acceptance(dim, acceptance),
+        settings,
+        time.perf_counter() - start,
     )
 
 
@@ -156,6 +180,8 @@ def summary_row(result: LLCResult) -> dict[str, Any]:
         "heat_capacity": result.heat_capacity.as_dict(),
         "agreement": result.agreement,
         "mala_acceptance": float(result.mala_acceptance),
+        "min_acceptance": float(result.min_acceptance),
+        "bias_estimate": float(result.bias_estimate),
         "calibration": None if result.calibration is None else result.calibration.as_dict(),
         "settings": result.settings,
         "healthy": bool(result.healthy),

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+from jax.flatten_util import ravel_pytree
 
 from numerics.posterior import LocalPosterior
 
@@ -42,9 +43,9 @@ def draw_batch(key: jax.Array, data: PyTree, batch_size: int | None) -> PyTree:
 
 
 def _gaussian_like(key: jax.Array, tree: PyTree) -> PyTree:
-    leaves, structure = jax.tree.flatten(tree)
-    keys = jax.random.split(key, len(leaves))
-    return jax.tree.unflatten(structure, [jax.random.normal(k, x.shape, x.dtype) for k, x in zip(keys, leaves)])
+    """Standard normal noise shaped like ``tree``, drawn in one call (one RNG call per leaf is much slower)."""
+    flat, unravel = ravel_pytree(tree)
+    return unravel(jax.random.normal(key, flat.shape, flat.dtype))
 
 
 def langevin_proposal(posterior: LocalPosterior, key: jax.Array, position: PyTree, batch: PyTree, step_size: float) -> tuple[PyTree, jax.Array]:

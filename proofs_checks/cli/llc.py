@@ -92,7 +92,8 @@ def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoeffi
         stdout.print(f"  C = Var\\[nβ·L_n] (sampled) = {cap.value:.4g} ± {cap.stderr:.2g}  (agrees with λ̂: {'yes' if result.agreement['agree'] else 'no'})")
         source = "calibrated" if result.calibration is not None else "given"
         stdout.print(
-            f"  SGLD: ε = {s['step_size']:.3g} ({source}), MALA acceptance {result.mala_acceptance:.3f}, nβ = {s['nbeta']:.6g}, "
+            f"  SGLD: ε = {s['step_size']:.3g} ({source}), MALA acceptance {result.mala_acceptance:.3f} "
+            f"(implied bias ~{100 * result.bias_estimate:.1f}%), nβ = {s['nbeta']:.6g}, "
             f"γ = {s['gamma']}, {s['chains']} chains × {s['steps']} steps (burn-in {s['burn_in']}), batch {s['batch_size'] or 'none (no data)'}, seed {s['seed']}"
         )
         stdout.print(f"  health: {'ok' if result.healthy else '[bold red]UNHEALTHY[/bold red]'}")

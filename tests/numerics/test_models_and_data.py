@@ -103,3 +103,13 @@ def test_bad_files_are_value_errors(tmp_path):
         load_arrays(tmp_path / "p.txt")
     with pytest.raises(ValueError, match="do not chain"):
         mlp_params_from_arrays({"a": np.ones((3, 2)), "b": np.ones((4, 5))})
+
+
+def test_two_layer_teacher_has_the_singular_values():
+    from numerics import two_layer_teacher
+
+    a, b = two_layer_teacher(jax.random.key(0), [1.5, 0.2], inputs=4, hidden=3, outputs=5)
+    assert a.shape == (3, 4) and b.shape == (5, 3)
+    assert np.linalg.svd(np.asarray(b @ a), compute_uv=False)[:3] == pytest.approx([1.5, 0.2, 0.0], abs=1e-5)
+    with pytest.raises(ValueError, match="hidden width"):
+        two_layer_teacher(jax.random.key(0), [1.0, 1.0], inputs=4, hidden=1, outputs=4)
