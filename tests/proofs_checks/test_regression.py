@@ -109,3 +109,19 @@ def test_regress_rejects_a_broken_baseline_file(sltv, tmp_path):
     broken.write_text("{not json")
     code, _, err = sltv("regress", "--baseline", str(broken))
     assert code == 2 and "not a baseline file" in err
+
+
+def test_the_readme_example_file_passes(pytester):
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[2] / "examples" / "test_regression_example.py"
+    pytester.makepyfile(test_example=example.read_text())
+    pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
+
+
+def test_the_readme_shows_the_example_file_as_it_is():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    body = (root / "examples" / "test_regression_example.py").read_text().split('"""\n', 2)[2].strip()
+    assert body in (root / "README.md").read_text()
