@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, free_energy, llc, regress, rlct
+from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, rlct
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -24,6 +24,7 @@ app.add_typer(free_energy.app, name="free-energy")
 app.add_typer(llc.app, name="llc")
 app.command("regress")(regress.regress)
 app.command("check")(check.check)
+app.add_typer(compare.app, name="compare")
 
 
 def _package_version() -> str:

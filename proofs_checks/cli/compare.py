@@ -1,0 +1,90 @@
+"""``sltv compare``: SLT asymptotics against exact finite-n values over a grid, with regimes and n*."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import mpmath
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from proofs_checks.cli._common import UserError, emit, stdout, user_errors
+from proofs_checks.comparison import gap_scenario, log_grid
+
+app = typer.Typer(help="Where the SLT prediction describes exact finite-n values, and where it breaks.", no_args_is_help=True)
+
+
+def _floats(text: str, option: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise UserError(f"{option} expects comma-separated numbers such as 0.1,0.03, got {text!r}") from None
+    return values
+
+
+def _slope(s_values: list[float], n_stars: list[float | None]) -> float | None:
+    """Least-squares slope of log n* against log(1/s) over the values where n* was reached."""
+    pairs = [(math.log(1 / s), math.log(n)) for s, n in zip(s_values, n_stars) if n is not None]
+    if len(pairs) < 2:
+        return None
+    mx = sum(x for x, _ in pairs) / len(pairs)
+    my = sum(y for _, y in pairs) / len(pairs)
+    return sum((x - mx) * (y - my) for x, y in pairs) / sum((x - mx) ** 2 for x, _ in pairs)
+
+
+@app.command()
+def gap(
+    s: Annotated[str, typer.Option("--s", help="Small singular values to scan, e.g. 0.1,0.03,0.01.")] = "0.1,0.03,0.01",
+    n_min: Annotated[float, typer.Option("--n-min", help="Smallest n of the grid.")] = 10.0,
+    n_max: Annotated[float, typer.Option("--n-max", help="Largest n of the grid.")] = 1e6,
+    per_decade: Annotated[int, typer.Option("--per-decade", help="Grid points per decade of n.")] = 4,
+    tolerance: Annotated[float, typer.Option("--tolerance", help="Relative tolerance δ of the regime criterion.")] = 0.05,
+    dps: Annotated[int, typer.Option("--dps", help="Verified digits of the exact values.")] = 8,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
+) -> None:
+    """A 2×1×2 linear model with target singular values (s, 0): rank-1 SLT (λ = 3/2) against rank-0 (λ = 1, m = 2)."""
+    s_values = _floats(s, "--s")
+    if any(not 0 < v < 10 for v in s_values):
+        raise UserError(f"--s values must lie in (0, 10), got {s!r}")
+    with user_errors():
+        sizes = log_grid(n_min, n_max, per_decade)
+    results = []
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("exact free energies", total=len(s_values))
+        for value in s_values:
+            bar.update(task, description=f"s = {value:g}: {len(sizes)} exact points")
+            with user_errors():
+                results.append(gap_scenario(repr(value), sizes, tolerance, dps))
+            bar.advance(task)
+    n_stars = [None if c.n_star is None else float(c.n_star) for c in results]
+    slope = _slope(s_values, n_stars)
+    payload = {
+        "scenario": "gap",
+        "model": {"inputs": 2, "hidden": 1, "outputs": 2, "prior_var": 1},
+        "digits": dps,
+        "by_s": [{"s": v, **c.as_dict()} for v, c in zip(s_values, results)],
+        "n_star_slope": slope,
+        "n_star_slope_expected": 2,
+    }
+
+    def render() -> None:
+        truth, apparent = results[0].truth, results[0].apparent
+        stdout.print(
+            f"[bold]gap[/bold]: 2×1×2 linear model, target singular values (s, 0); SLT λ = {truth.lam} (m = {truth.multiplicity}) "
+            f"for s > 0, apparent λ = {apparent.lam} (m = {apparent.multiplicity}) for s = 0; δ = {tolerance:g}"
+        )
+        for value, c in zip(s_values, results):
+            star = "not reached in the grid" if c.n_star is None else mpmath.nstr(c.n_star, 4)
+            stdout.print(f"  s = {value:g}: n* = {star}   (1/s² = {1 / value**2:.4g})")
+            for row in c.rows:
+                stdout.print(
+                    f"    n = {mpmath.nstr(row.n, 4):>9}  λ_eff = {mpmath.nstr(row.exact.lambda_eff, 6):>9}  "
+                    f"λ_SLT = {mpmath.nstr(row.slt_lambda_eff, 4):>6}  C = {mpmath.nstr(row.exact.heat_capacity, 6):>9}  {row.regime}"
+                )
+        if slope is not None:
+            stdout.print(f"  slope of log n* against log(1/s): {slope:.2f} (SLT's picture: 2)")
+        stdout.print(f"  (λ_eff, C exact to {dps} digits; λ_SLT = λ − (m−1)/log n asymptotic)")
+
+    emit(payload, as_json, render)

@@ -1,0 +1,152 @@
+"""Confront the SLT asymptotic with exact finite-n values: regime labels and the crossover n*.
+
+For each n of a grid the exact λ_eff(n) = n·E_n[K] (arbitrary precision, ``theory``) is compared with the
+SLT prediction λ_SLT(n) = λ − (m−1)/log n of the true model (Watanabe 2009; REFERENCES §1) and, when the
+model is only *approximately* singular, with the prediction of the "apparent" model, the singular one it
+resembles (a target's small singular values set to zero). The regime criterion, with tolerance δ
+(default 5%):
+
+- **SLT regime** when |λ_eff(n) − λ_SLT(n)| ≤ δ·λ;
+- **pre-asymptotic** when, instead, λ_eff(n) is within δ·λ_apparent of the apparent model's prediction
+  (the small singular values are still invisible: REFERENCES §5, "a singular value s is invisible until
+  n ~ 1/s²") or, with no apparent model, whenever it is not in the SLT regime and n is below the last
+  point that is;
+- **crossover** otherwise (between the two, including the overshoot of λ_eff near n ~ few/s²).
+
+n* is the first grid point from which every later point is in the SLT regime ("not reached in the grid"
+when the last point is not). The O(1) remainder F(n) − (n·L0 + λ log n − (m−1) log log n) is reported
+per point: in the SLT regime it settles to SLT's unpredicted constant.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+
+import theory
+
+SLT, CROSSOVER, PRE_ASYMPTOTIC = "SLT regime", "crossover", "pre-asymptotic"
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    n: mpmath.mpf
+    exact: theory.ThermoPoint
+    slt_lambda_eff: mpmath.mpf
+    apparent_lambda_eff: mpmath.mpf | None
+    remainder: mpmath.mpf  # F(n) − n L0 − λ log n + (m−1) log log n
+    regime: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.exact.as_dict(),
+            "slt_lambda_eff": mpmath.nstr(self.slt_lambda_eff, 12),
+            "apparent_lambda_eff": None if self.apparent_lambda_eff is None else mpmath.nstr(self.apparent_lambda_eff, 12),
+            "remainder": mpmath.nstr(self.remainder, 12),
+            "regime": self.regime,
+        }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    rows: list[ComparisonRow]
+    truth: theory.LearningCoefficient
+    apparent: theory.LearningCoefficient | None
+    tolerance: float
+    n_star: mpmath.mpf | None  # None: the SLT regime is not reached in the grid
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "truth": self.truth.as_dict(),
+            "apparent": None if self.apparent is None else self.apparent.as_dict(),
+            "tolerance": self.tolerance,
+            "n_star": None if self.n_star is None else mpmath.nstr(self.n_star, 8),
+            "rows": [r.as_dict() for r in self.rows],
+            "kinds": {
+                "free_energy, lambda_eff, heat_capacity": "arbitrary precision",
+                "slt_lambda_eff, apparent_lambda_eff, remainder": "asymptotic",
+                "truth, apparent": "exact learning coefficients",
+            },
+        }
+
+
+def _lam(lc: theory.LearningCoefficient) -> float:
+    return float(lc.lam)
+
+
+def regimes(
+    lambda_effs: Sequence[float], predicted: Sequence[float], lam: float, tolerance: float,
+    apparent: Sequence[float] | None = None, apparent_lam: float | None = None,
+) -> list[str]:  # fmt: skip
+    """The regime label of every point of an increasing grid, by the criterion of the module docstring."""
+    if not 0 < tolerance < 1:
+        raise ValueError(f"the tolerance must lie strictly between 0 and 1, got {tolerance}")
+    in_slt = [abs(e - p) <= tolerance * lam for e, p in zip(lambda_effs, predicted)]
+    last_slt = max((i for i, ok in enumerate(in_slt) if ok), default=-1)
+    labels = []
+    for i, (e, ok) in enumerate(zip(lambda_effs, in_slt)):
+        if ok:
+            labels.append(SLT)
+        elif apparent is not None:
+            labels.append(PRE_ASYMPTOTIC if abs(e - apparent[i]) <= tolerance * apparent_lam else CROSSOVER)
+        else:
+            labels.append(PRE_ASYMPTOTIC if i < last_slt else CROSSOVER)
+    return labels
+
+
+def crossover_index(labels: Sequence[str]) -> int | None:
+    """Index of the first point from which every later label is the SLT regime; None when the last is not."""
+    if not labels or labels[-1] != SLT:
+        return None
+    index = len(labels) - 1
+    while index > 0 and labels[index - 1] == SLT:
+        index -= 1
+    return index
+
+
+def compare(
+    points: Sequence[theory.ThermoPoint],
+    truth: theory.LearningCoefficient,
+    apparent: theory.LearningCoefficient | None = None,
+    tolerance: float = 0.05,
+    loss_at_truth: object = 0,
+) -> Comparison:
+    """Label exact points (increasing n > 1) against the SLT prediction of ``truth`` (and of ``apparent``)."""
+    sizes = [p.n for p in points]
+    if any(not b > a for a, b in zip(sizes, sizes[1:])) or not sizes or not sizes[0] > 1:
+        raise ValueError("the points must have increasing n > 1")
+    predicted = [theory.slt_lambda_eff(truth, n) for n in sizes]
+    seeming = [theory.slt_lambda_eff(apparent, n) for n in sizes] if apparent is not None else None
+    labels = regimes(
+        [float(p.lambda_eff) for p in points], [float(x) for x in predicted], _lam(truth), tolerance,
+        None if seeming is None else [float(x) for x in seeming], None if apparent is None else _lam(apparent),
+    )  # fmt: skip
+    rows = [
+        ComparisonRow(p.n, p, pred, None if seeming is None else seeming[i],
+                      p.free_energy - theory.slt_free_energy(truth, p.n, loss_at_truth), label)  # fmt: skip
+        for i, (p, pred, label) in enumerate(zip(points, predicted, labels))
+    ]
+    index = crossover_index(labels)
+    return Comparison(rows, truth, apparent, tolerance, None if index is None else sizes[index])
+
+
+def log_grid(low: float, high: float, per_decade: int) -> list[str]:
+    """n on a log grid, as decimal strings (exact inputs for theory)."""
+    if not 1 < low < high or per_decade < 1:
+        raise ValueError(f"need 1 < low < high and per_decade ≥ 1, got {low}, {high}, {per_decade}")
+    count = round(math.log10(high / low) * per_decade)
+    return [mpmath.nstr(mpmath.mpf(low) * mpmath.mpf(10) ** (mpmath.mpf(k) / per_decade), 6) for k in range(count + 1)]
+
+
+def gap_scenario(s: object, sizes: Sequence[object], tolerance: float = 0.05, dps: int = 8) -> Comparison:
+    """The ``gap`` scenario: a 2-input, 1-hidden, 2-output linear model with target singular values (s, 0).
+
+    The truth has rank 1 (λ = 3/2, m = 1) whenever s > 0; the apparent model is rank 0 (λ = 1, m = 2), and
+    λ_eff(n) crosses from one to the other around n ~ 1/s² (REFERENCES §5).
+    """
+    points = [theory.two_layer_thermodynamics(n, [s, 0], inputs=2, hidden=1, outputs=2, dps=dps) for n in sizes]
+    return compare(points, theory.reduced_rank(2, 2, 1, 1), theory.reduced_rank(2, 2, 1, 0), tolerance)
