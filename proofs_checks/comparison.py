@@ -140,13 +140,3 @@ def log_grid(low: float, high: float, per_decade: int) -> list[str]:
         raise ValueError(f"need 1 < low < high and per_decade ≥ 1, got {low}, {high}, {per_decade}")
     count = round(math.log10(high / low) * per_decade)
     return [mpmath.nstr(mpmath.mpf(low) * mpmath.mpf(10) ** (mpmath.mpf(k) / per_decade), 6) for k in range(count + 1)]
-
-
-def gap_scenario(s: object, sizes: Sequence[object], tolerance: float = 0.05, dps: int = 8) -> Comparison:
-    """The ``gap`` scenario: a 2-input, 1-hidden, 2-output linear model with target singular values (s, 0).
-
-    The truth has rank 1 (λ = 3/2, m = 1) whenever s > 0; the apparent model is rank 0 (λ = 1, m = 2), and
-    λ_eff(n) crosses from one to the other around n ~ 1/s² (REFERENCES §5).
-    """
-    points = [theory.two_layer_thermodynamics(n, [s, 0], inputs=2, hidden=1, outputs=2, dps=dps) for n in sizes]
-    return compare(points, theory.reduced_rank(2, 2, 1, 1), theory.reduced_rank(2, 2, 1, 0), tolerance)

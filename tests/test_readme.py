@@ -56,9 +56,10 @@ def test_console_examples_print_what_the_readme_shows():
             assert (result.stdout + result.stderr) == expected, command
 
 
-def test_first_command_output_matches_the_readme():
+def test_first_command_output_matches_the_readme(tmp_path):
     install = _blocks("bash")[0]
     args = shlex.split(install.split("&&")[-1])
     shown = _blocks("")[0]  # the plain block right after the commands shows its output
-    result = subprocess.run([str(Path(sys.executable).parent / "sltv"), *args[1:]], capture_output=True, text=True)
+    sltv = str(Path(sys.executable).parent / "sltv")
+    result = subprocess.run([sltv, *args[1:]], capture_output=True, text=True, cwd=tmp_path)
     assert result.returncode == 0 and result.stdout == shown

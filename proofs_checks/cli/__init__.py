@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, rlct
+from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, report, rlct
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -25,6 +25,7 @@ app.add_typer(llc.app, name="llc")
 app.command("regress")(regress.regress)
 app.command("check")(check.check)
 app.add_typer(compare.app, name="compare")
+app.command("report")(report.report)
 
 
 def _package_version() -> str:

@@ -43,6 +43,14 @@ def int_list(text: str, option: str) -> list[int]:
         raise UserError(f"{option} expects a comma-separated list of integers such as 5,3,4,6, got {text!r}") from None
 
 
+def float_list(text: str, option: str) -> list[float]:
+    """Parse ``"0.1,0.03"`` into ``[0.1, 0.03]``; anything else is a :class:`UserError` naming the option."""
+    try:
+        return [float(part) for part in text.split(",")]
+    except ValueError:
+        raise UserError(f"{option} expects comma-separated numbers such as 0.1,0.03, got {text!r}") from None
+
+
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:
     """Print exactly one JSON object on stdout when ``as_json``, otherwise the human rendering."""
     if as_json:

@@ -10,18 +10,11 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from proofs_checks.cli._common import UserError, emit, stdout, user_errors
-from proofs_checks.comparison import gap_scenario, log_grid
+from proofs_checks.cli._common import UserError, emit, float_list, stdout, user_errors
+from proofs_checks import scenarios
+from proofs_checks.comparison import log_grid
 
 app = typer.Typer(help="Where the SLT prediction describes exact finite-n values, and where it breaks.", no_args_is_help=True)
-
-
-def _floats(text: str, option: str) -> list[float]:
-    try:
-        values = [float(part) for part in text.split(",")]
-    except ValueError:
-        raise UserError(f"{option} expects comma-separated numbers such as 0.1,0.03, got {text!r}") from None
-    return values
 
 
 def _slope(s_values: list[float], n_stars: list[float | None]) -> float | None:
@@ -45,7 +38,7 @@ def gap(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
     """A 2×1×2 linear model with target singular values (s, 0): rank-1 SLT (λ = 3/2) against rank-0 (λ = 1, m = 2)."""
-    s_values = _floats(s, "--s")
+    s_values = float_list(s, "--s")
     if any(not 0 < v < 10 for v in s_values):
         raise UserError(f"--s values must lie in (0, 10), got {s!r}")
     with user_errors():
@@ -56,7 +49,7 @@ def gap(
         for value in s_values:
             bar.update(task, description=f"s = {value:g}: {len(sizes)} exact points")
             with user_errors():
-                results.append(gap_scenario(repr(value), sizes, tolerance, dps))
+                results.append(scenarios.gap(value, sizes, tolerance, dps)[0])
             bar.advance(task)
     n_stars = [None if c.n_star is None else float(c.n_star) for c in results]
     slope = _slope(s_values, n_stars)

@@ -1,0 +1,57 @@
+"""``sltv report``: self-contained HTML and JSON reports of the built-in scenarios."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from proofs_checks import scenario_reports
+from proofs_checks.cli._common import UserError, emit, float_list, stdout, user_errors
+from proofs_checks.report import payload, write_report
+
+SCENARIOS = ("gap", "lora-powerlaw", "dimension")
+
+
+def report(
+    scenario: Annotated[str | None, typer.Argument(help="gap, lora-powerlaw or dimension.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")] = Path("sltv-report"),
+    example: Annotated[bool, typer.Option("--example", help="The built-in example (the gap scenario, about a minute).")] = False,
+    s: Annotated[str, typer.Option("--s", help="gap: small singular values.")] = "0.1,0.03,0.01",
+    n_max: Annotated[float, typer.Option("--n-max", help="gap: largest n.")] = 1e6,
+    d: Annotated[int, typer.Option("--d", help="lora-powerlaw: dimension.")] = 64,
+    dims: Annotated[str, typer.Option("--dims", help="dimension: the d values.")] = "4,8,16,32",
+    alpha: Annotated[float, typer.Option("--alpha", help="lora-powerlaw, dimension: s_i = i^(−α).")] = 0.4,
+    sampled: Annotated[bool, typer.Option("--sampled/--exact-only", help="gap: add the Gibbs-sampled curve.")] = True,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the sampled curves.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print report.json's content on stdout and nothing else.")] = False,
+) -> None:
+    """Write DIR/report.html (figures embedded) and DIR/report.json for a scenario, or for --example."""
+    if example == (scenario is not None):
+        raise UserError("give a scenario (gap, lora-powerlaw, dimension) or --example, not both")
+    if scenario is not None and scenario not in SCENARIOS:
+        raise UserError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("starting", total=None)
+        progress = lambda text: bar.update(task, description=text)  # noqa: E731
+        with user_errors():
+            if example:
+                built = scenario_reports.example_report(progress)
+            elif scenario == "gap":
+                built = scenario_reports.gap_report(float_list(s, "--s"), n_max=n_max, sampled=sampled, seed=seed, progress=progress)
+            elif scenario == "lora-powerlaw":
+                built = scenario_reports.lora_report(d, alpha, seed=seed, progress=progress)
+            else:
+                built = scenario_reports.dimension_report([int(x) for x in float_list(dims, "--dims")], alpha, seed=seed, progress=progress)
+        html, data = write_report(built, out)
+
+    def render() -> None:
+        stdout.print(f"[bold]{built.title}[/bold]")
+        for finding in built.findings:
+            stdout.print(f"  {finding}")
+        stdout.print(f"wrote {html} and {data}")
+
+    emit(payload(built), as_json, render)

@@ -1,0 +1,158 @@
+"""Reports of the built-in scenarios: data, figures, labelled tables and findings (see ``scenarios``)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+import matplotlib.pyplot as plt
+import mpmath
+import numpy as np
+
+from proofs_checks import scenarios
+from proofs_checks.comparison import SLT, log_grid
+from proofs_checks.report import Column, Report, Table
+
+Progress = Callable[[str], None] | None
+REGIME_COLOURS = {SLT: "#2f855a", "crossover": "#b7791f", "pre-asymptotic": "#9b2c2c"}
+
+
+def _slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    if len(xs) < 2:
+        return None
+    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
+
+
+def gap_report(
+    s_values: Sequence[float] = (0.1, 0.03, 0.01), n_min: float = 10, n_max: float = 1e6, per_decade: int = 4,
+    tolerance: float = 0.05, dps: int = 8, sampled: bool = True, seed: int = 0, progress: Progress = None,
+) -> Report:  # fmt: skip
+    sizes = log_grid(n_min, n_max, per_decade)
+    runs = []
+    for s in s_values:
+        if progress:
+            progress(f"gap: s = {s:g}, {len(sizes)} exact points" + (" and Gibbs" if sampled else ""))
+        runs.append(scenarios.gap(s, sizes, tolerance, dps, sampled, seed))
+    truth, apparent = runs[0][0].truth, runs[0][0].apparent
+    stars = [None if c.n_star is None else float(c.n_star) for c, _ in runs]
+    reached = [(s, n) for s, n in zip(s_values, stars) if n is not None]
+    slope = _slope([1 / s for s, _ in reached], [n for _, n in reached])
+
+    fig1, ax = plt.subplots(figsize=(8, 4.8))
+    ns = [float(n) for n in sizes]
+    for (c, curve), s in zip(runs, s_values):
+        effs = [float(r.exact.lambda_eff) for r in c.rows]
+        line = ax.plot(ns, effs, label=f"exact λ_eff, s = {s:g}")[0]
+        ax.scatter(ns, effs, c=[REGIME_COLOURS[r.regime] for r in c.rows], s=14, zorder=3)
+        if curve:
+            ax.errorbar([p.n for p in curve], [p.lambda_eff.value for p in curve], [2 * p.lambda_eff.stderr for p in curve],
+                        fmt="x", color=line.get_color(), alpha=0.7, label=f"Gibbs λ_eff ± 2 se, s = {s:g}")  # fmt: skip
+    ax.plot(ns, [float(truth.lam)] * len(ns), "k--", label=f"SLT rank 1: λ = {truth.lam}")
+    ax.plot(ns, [float(x) for x in (r.apparent_lambda_eff for r in runs[0][0].rows)], "k:", label="SLT rank 0: 1 − 1/log n")
+    ax.set_xscale("log"), ax.set_xlabel("n"), ax.set_ylabel("λ_eff(n) = dF/dlog n"), ax.legend(fontsize=7)
+    ax.set_title("gap: exact and sampled λ_eff(n); dots coloured by regime (green SLT, amber crossover, red pre-asymptotic)", fontsize=8)
+
+    fig2, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
+    for (c, _), s in zip(runs, s_values):
+        left.plot(ns, [float(r.remainder) for r in c.rows], label=f"s = {s:g}")
+        right.plot([float(r.exact.lambda_eff) for r in c.rows], [float(r.exact.heat_capacity) for r in c.rows], ".-", label=f"s = {s:g}")
+    left.set_xscale("log"), left.set_xlabel("n"), left.set_ylabel("F(n) − (3/2)·log n"), left.legend(fontsize=7)
+    left.set_title("the O(1) remainder of the rank-1 SLT free energy", fontsize=8)
+    right.plot([0.6, 1.7], [0.6, 1.7], "k:", lw=0.8)
+    right.set_xlabel("λ_eff (energy)"), right.set_ylabel("C (variance)"), right.legend(fontsize=7)
+    right.set_title("heat capacity against energy: equal on a plateau", fontsize=8)
+
+    figures = [(fig1, "λ_eff(n) for each s against both SLT predictions."), (fig2, "O(1) remainder and heat capacity vs energy.")]
+    if len(reached) >= 2:
+        fig3, ax3 = plt.subplots(figsize=(5, 3.6))
+        xs = [1 / s**2 for s, _ in reached]
+        ax3.loglog(xs, [n for _, n in reached], "o-", label="n* (exact, δ = %g)" % tolerance)
+        ax3.loglog(xs, [xs[0] * 0 + reached[0][1] * x / xs[0] for x in xs], "k:", label="∝ 1/s²")
+        ax3.set_xlabel("1/s²"), ax3.set_ylabel("n*"), ax3.legend(fontsize=7)
+        figures.append((fig3, "The crossover n* against 1/s²."))
+
+    tables = []
+    for (c, curve), s in zip(runs, s_values):
+        columns = [Column("n", ""), Column("λ_eff(n)", "arbitrary precision"), Column("C(n)", "arbitrary precision"),
+                   Column("λ − (m−1)/log n", "asymptotic"), Column("remainder", "asymptotic")]  # fmt: skip
+        if curve:
+            columns.append(Column("Gibbs λ_eff ± se", "sampled"))
+        columns.append(Column("regime", ""))
+        rows = []
+        for k, r in enumerate(c.rows):
+            row = [mpmath.nstr(r.n, 4), mpmath.nstr(r.exact.lambda_eff, 6), mpmath.nstr(r.exact.heat_capacity, 6),
+                   mpmath.nstr(r.slt_lambda_eff, 4), mpmath.nstr(r.remainder, 4)]  # fmt: skip
+            if curve:
+                row.append(f"{curve[k].lambda_eff.value:.4g} ± {curve[k].lambda_eff.stderr:.2g}")
+            rows.append(row + [r.regime])
+        star = "not reached" if c.n_star is None else mpmath.nstr(c.n_star, 4)
+        tables.append(Table(f"s = {s:g}: n* = {star}", columns, rows))
+
+    findings = [f"s = {s:g}: the SLT regime (within {tolerance:.0%} of λ = {truth.lam}) starts at n* = "
+                + ("not reached in the grid" if n is None else f"{n:.3g} (1/s² = {1 / s**2:.3g})") for s, n in zip(s_values, stars)]  # fmt: skip
+    if slope is not None:
+        findings.append(f"log n* grows with log(1/s) at slope {slope:.2f}: a small singular value is invisible until n ~ 1/s².")
+    peaks = [max(float(r.exact.lambda_eff) for r in c.rows) for c, _ in runs]
+    findings.append(f"λ_eff overshoots the SLT value {truth.lam} before settling: maxima " + ", ".join(f"{p:.3f}" for p in peaks) + ".")
+    data = {"scenario": "gap", "n_star_slope": slope,
+            "by_s": [{"s": s, **c.as_dict(), "sampled": [p.as_dict() for p in curve]} for s, (c, curve) in zip(s_values, runs)]}  # fmt: skip
+    settings = {"s": list(s_values), "n_grid": [n_min, n_max, per_decade], "tolerance": tolerance, "digits": dps,
+                "sampled": sampled, "seed": seed, "gibbs": {"chains": 8, "steps": 2000, "burn_in": 400}}  # fmt: skip
+    summary = (f"A 2-input, 1-hidden, 2-output linear model (unit Gaussian priors) whose target has singular values (s, 0): "
+               f"rank 1 (λ = {truth.lam}, m = {truth.multiplicity}) for s > 0, yet it looks rank 0 (λ = {apparent.lam}, "
+               f"m = {apparent.multiplicity}) until n ~ 1/s².")  # fmt: skip
+    return Report("slt-verifier: the gap scenario", summary, data, findings, tables, figures, settings)
+
+
+def lora_report(d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6), tolerance: float = 0.05,
+                seed: int = 0, progress: Progress = None) -> Report:  # fmt: skip
+    result = scenarios.lora_powerlaw(d, alpha, sizes, tolerance=tolerance, seed=seed, progress=progress)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.errorbar([p.n for p in result.curve], [p.lambda_eff.value for p in result.curve], [2 * p.lambda_eff.stderr for p in result.curve],
+                fmt="o-", label="Gibbs λ_eff ± 2 se")  # fmt: skip
+    ax.errorbar([p.n for p in result.curve], [p.heat_capacity.value for p in result.curve], [2 * p.heat_capacity.stderr for p in result.curve],
+                fmt="s--", alpha=0.6, label="Gibbs C ± 2 se")  # fmt: skip
+    marks = sorted({0, d // 8, d // 4, d // 2, min(d, result.hidden)})
+    for i0 in marks:
+        ax.axhline(float(result.truncations[i0].lam), color="grey", lw=0.6, ls=":")
+        ax.text(result.curve[0].n, float(result.truncations[i0].lam), f" i0 = {i0}", fontsize=7, va="bottom")
+    ax.set_xscale("log"), ax.set_xlabel("n"), ax.set_ylabel("λ_eff(n)"), ax.legend(fontsize=7)
+    ax.set_title(f"lora-powerlaw: s_i = i^-{alpha:g}, d = {d}; dotted: truncated SLT λ(i0)", fontsize=8)
+    columns = [Column("n", ""), Column("λ_eff ± se", "sampled"), Column("C ± se", "sampled"), Column("best i0", ""),
+               Column("λ_SLT,i0(n)", "asymptotic"), Column("misfit", "")]  # fmt: skip
+    rows = [[f"{p.n:.3g}", f"{p.lambda_eff.value:.4g} ± {p.lambda_eff.stderr:.2g}", f"{p.heat_capacity.value:.4g} ± {p.heat_capacity.stderr:.2g}",
+             str(b["i0"]), f"{b['lambda_slt']:.4g}", f"{b['relative_misfit']:.2%}"] for p, b in zip(result.curve, result.best)]  # fmt: skip
+    answer = ("yes, at " + ", ".join(f"n = {f['n']:.3g} (i0 = {f['i0']})" for f in result.first_order)) if result.first_order else "no"
+    findings = [f"Is the truncated SLT free energy right to first order (level within {tolerance:.0%} and a plateau) anywhere in the grid? {answer}.",
+                f"λ_eff(n) grows like n^{result.growth_exponent:.3f} over the grid (a plateau would be 0).",
+                f"The smallest singular value is s_d = {d ** -alpha:.3g}, invisible below n ~ 1/s_d² = {d ** (2 * alpha):.3g}."]  # fmt: skip
+    settings = {"d": d, "hidden": result.hidden, "alpha": alpha, "n": list(sizes), "tolerance": tolerance, "seed": seed,
+                "gibbs": {"chains": 8, "steps": 2000, "burn_in": 400}}  # fmt: skip
+    summary = f"A {d}×{result.hidden}×{d} linear model whose target has singular values s_i = i^(−{alpha:g}): which truncation of the spectrum, if any, does SLT describe?"
+    return Report("slt-verifier: the lora-powerlaw scenario", summary, {"scenario": "lora-powerlaw", **result.as_dict()}, findings,
+                  [Table("sampled λ_eff(n) against the best truncation", columns, rows)], [(fig, "λ_eff(n), C(n) and truncated SLT values.")], settings)  # fmt: skip
+
+
+def dimension_report(dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, tolerance: float = 0.05, seed: int = 0,
+                     progress: Progress = None) -> Report:  # fmt: skip
+    results = scenarios.dimension(dims, alpha, tolerance=tolerance, seed=seed, progress=progress)
+    fig, ax = plt.subplots(figsize=(5.5, 3.8))
+    reached = [(r["d"], r["n_star"]) for r in results if r["n_star"] is not None]
+    if reached:
+        ax.loglog([d for d, _ in reached], [n for _, n in reached], "o-", label="n* (sampled)")
+        ax.loglog([d for d, _ in reached], [reached[0][1] * (d / reached[0][0]) ** (2 * alpha) for d, _ in reached], "k:",
+                  label=f"∝ d^{2 * alpha:g} = 1/s_d²")  # fmt: skip
+    ax.set_xlabel("d"), ax.set_ylabel("n*"), ax.legend(fontsize=7)
+    slope = _slope([d for d, _ in reached], [n for _, n in reached]) if len(reached) >= 2 else None
+    columns = [Column("d", ""), Column("λ = d²/2", "exact"), Column("s_d", ""), Column("n*", "sampled")]
+    rows = [[str(r["d"]), r["lambda"], f"{r['smallest_s']:.3g}", "not reached" if r["n_star"] is None else f"{r['n_star']:.3g}"] for r in results]
+    findings = [f"n* grows with d at slope {slope:.2f} on log–log axes (1/s_d² gives {2 * alpha:g})." if slope is not None else "n* was reached for fewer than two d."]
+    settings = {"dims": list(dims), "alpha": alpha, "tolerance": tolerance, "seed": seed}
+    return Report("slt-verifier: the dimension scenario", f"The power-law spectrum s_i = i^(−{alpha:g}) at growing d: how late does full-rank SLT set in?",
+                  {"scenario": "dimension", "n_star_slope": slope, "by_d": results}, findings, [Table("n* against d", columns, rows)],
+                  [(fig, "The crossover n* against the dimension d.")], settings)  # fmt: skip
+
+
+def example_report(progress: Progress = None) -> Report:
+    """The built-in example: the gap scenario on a small grid, exact and sampled (about a minute on 2 cores)."""
+    return gap_report((0.1, 0.03), n_min=10, n_max=1e5, per_decade=3, dps=6, sampled=True, seed=0, progress=progress)

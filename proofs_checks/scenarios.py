@@ -1,0 +1,157 @@
+"""The built-in scenarios: the project's motivating argument made runnable (REFERENCES §5, §6).
+
+- ``gap``: a 2×1×2 linear model with target singular values (s, 0): exact λ_eff(n) (``theory``) and,
+  when asked, the same curve sampled by exact Gibbs (``numerics``), against the rank-1 and rank-0 SLT
+  predictions; n* as a function of s (expected ~1/s²).
+- ``lora_powerlaw``: a d×H×d linear model whose target has singular values s_i = i^(−α): sampled λ_eff(n)
+  against every truncated SLT prediction (s_i → 0 for i > i0, λ(i0) of reduced-rank regression): per n the
+  best truncation and its misfit, whether any (n, i0) is right to first order, and the growth exponent of
+  λ_eff(n), which a power law keeps away from any plateau.
+- ``dimension``: the same spectrum at growing d, and how n* (the first n where λ_eff is within δ of the
+  full-rank λ) grows with d.
+The sampled curves use ``two_layer_gibbs`` (both conditionals Gaussian, no step size): λ_eff(n) = n·E_n[K]
+and C(n) = Var_n[n·K] with standard errors across chains.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import numerics
+import theory
+from proofs_checks.comparison import Comparison, compare
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SampledPoint:
+    n: float
+    lambda_eff: numerics.Estimate  # n·E_n[K]
+    heat_capacity: numerics.Estimate  # Var_n[n·K]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "lambda_eff": self.lambda_eff.as_dict(), "heat_capacity": self.heat_capacity.as_dict()}
+
+
+def gibbs_point(target: np.ndarray, hidden: int, n: float, seed: int, chains: int = 8, steps: int = 2000) -> SampledPoint:
+    """λ_eff(n) and C(n) of the two-layer linear model (unit priors) by blocked Gibbs, burn-in 20%."""
+    outputs, inputs = target.shape
+    sampler = numerics.two_layer_gibbs(jnp.asarray(target, dtype=jnp.float32), hidden, n)
+    start = (jnp.zeros((hidden, inputs)), jnp.zeros((outputs, hidden)))
+    trace = numerics.run_chains(sampler, jax.random.key(seed), start, chains, steps)
+    losses, burn_in = trace.info["loss"], steps // 5
+    energy = numerics.energy(losses, n=1, burn_in=burn_in)
+    lam = energy._replace(value=n * energy.value, stderr=n * energy.stderr, per_chain=n * energy.per_chain)
+    return SampledPoint(n, lam, numerics.heat_capacity(losses, nbeta=n, burn_in=burn_in))
+
+
+def gap(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8, sampled: bool = False, seed: int = 0) -> tuple[Comparison, list[SampledPoint]]:
+    """The ``gap`` scenario at one s: the exact comparison and, with ``sampled``, the Gibbs curve."""
+    points = [theory.two_layer_thermodynamics(n, [repr(s), 0], inputs=2, hidden=1, outputs=2, dps=dps) for n in sizes]
+    comparison = compare(points, theory.reduced_rank(2, 2, 1, 1), theory.reduced_rank(2, 2, 1, 0), tolerance)
+    target = np.diag([s, 0.0])
+    curve = [gibbs_point(target, 1, float(n), seed + k) for k, n in enumerate(sizes)] if sampled else []
+    return comparison, curve
+
+
+def power_law(d: int, alpha: float) -> np.ndarray:
+    """s_i = i^(−α), i = 1..d."""
+    if d < 1 or not alpha > 0:
+        raise ValueError(f"need d ≥ 1 and α > 0, got d={d}, α={alpha}")
+    return np.arange(1, d + 1, dtype=float) ** -alpha
+
+
+@dataclass(frozen=True)
+class PowerLawResult:
+    d: int
+    hidden: int
+    alpha: float
+    curve: list[SampledPoint]
+    truncations: list[theory.LearningCoefficient]  # λ(i0) for i0 = 0..min(d, hidden)
+    best: list[dict[str, Any]]  # per n: best i0, its λ_SLT(n) and the relative misfit
+    first_order: list[dict[str, Any]]  # the (n, i0) where the truncated SLT is right to first order
+    growth_exponent: float  # slope of log λ_eff against log n
+    tolerance: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "d": self.d, "hidden": self.hidden, "alpha": self.alpha, "tolerance": self.tolerance,
+            "curve": [p.as_dict() for p in self.curve],
+            "truncations": [{"i0": i, "lambda": str(lc.lam), "multiplicity": lc.multiplicity} for i, lc in enumerate(self.truncations)],
+            "best_truncation": self.best, "first_order": self.first_order,
+            "any_first_order": bool(self.first_order), "growth_exponent": self.growth_exponent,
+        }  # fmt: skip
+
+
+def lora_powerlaw(
+    d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6), hidden: int | None = None,
+    tolerance: float = 0.05, seed: int = 0, chains: int = 8, steps: int = 2000, progress: Progress | None = None,
+) -> PowerLawResult:  # fmt: skip
+    """The ``lora-powerlaw`` scenario (see the module docstring).
+
+    The best truncation at n minimises |λ_eff(n) − λ_SLT,i0(n)|/λ(i0). It is "right to first order" when
+    that misfit is ≤ δ (plus 2 standard errors) *and* λ_eff is locally flat, |Δλ_eff/Δlog n| ≤ δ·λ(i0) to
+    its grid neighbours: F(n) ≈ λ(i0)·log n needs both the level and the plateau.
+    """
+    hidden = d if hidden is None else hidden
+    spectrum = power_law(d, alpha)
+    target = np.zeros((d, d))
+    target[np.arange(d), np.arange(d)] = spectrum
+    curve = []
+    for k, n in enumerate(sizes):
+        if progress:
+            progress(f"Gibbs at n = {n:g}")
+        curve.append(gibbs_point(target, hidden, float(n), seed + k, chains, steps))
+    top = min(d, hidden)
+    truncations = [theory.reduced_rank(d, d, hidden, i0) for i0 in range(top + 1)]
+    values = [p.lambda_eff.value for p in curve]
+    logs = [math.log(float(n)) for n in sizes]
+    best, first_order = [], []
+    for index, point in enumerate(curve):
+        predictions = [float(theory.slt_lambda_eff(lc, point.n)) for lc in truncations]
+        misfits = [abs(point.lambda_eff.value - p) / float(lc.lam) if lc.lam > 0 else math.inf for p, lc in zip(predictions, truncations)]
+        i0 = int(np.argmin(misfits))
+        best.append({"n": point.n, "i0": i0, "lambda_slt": predictions[i0], "relative_misfit": misfits[i0]})
+        slopes = [abs(values[j] - values[index]) / abs(logs[j] - logs[index]) for j in (index - 1, index + 1) if 0 <= j < len(curve)]
+        lam = float(truncations[i0].lam)
+        level = abs(point.lambda_eff.value - predictions[i0]) <= tolerance * lam + 2 * point.lambda_eff.stderr
+        if lam > 0 and level and all(slope <= tolerance * lam for slope in slopes):
+            first_order.append({"n": point.n, "i0": i0, "lambda": str(truncations[i0].lam)})
+    growth = float(np.polyfit(logs, np.log(np.maximum(values, 1e-12)), 1)[0])
+    return PowerLawResult(d, hidden, alpha, curve, truncations, best, first_order, growth, tolerance)
+
+
+def dimension(
+    dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, sizes: Sequence[float] = tuple(10.0 ** (k / 2) for k in range(2, 15)),
+    tolerance: float = 0.05, seed: int = 0, chains: int = 8, steps: int = 2000, progress: Progress | None = None,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The ``dimension`` scenario: for each d (hidden = d), n* = the first n of the grid from which the sampled
+    λ_eff stays within δ·λ + 2·se of the full-rank λ = d²/2 (None when not reached in the grid)."""
+    results = []
+    for d in dims:
+        spectrum = power_law(d, alpha)
+        target = np.diag(spectrum)
+        full = theory.reduced_rank(d, d, d, d)
+        curve = []
+        for k, n in enumerate(sizes):
+            if progress:
+                progress(f"d = {d}: Gibbs at n = {n:.3g}")
+            curve.append(gibbs_point(target, d, float(n), seed + 100 * d + k, chains, steps))
+        ok = [abs(p.lambda_eff.value - float(full.lam)) <= tolerance * float(full.lam) + 2 * p.lambda_eff.stderr for p in curve]
+        star = None
+        if ok and ok[-1]:
+            index = len(ok) - 1
+            while index > 0 and ok[index - 1]:
+                index -= 1
+            star = float(sizes[index])
+        results.append({"d": d, "lambda": str(full.lam), "smallest_s": float(spectrum[-1]), "n_star": star,
+                        "curve": [p.as_dict() for p in curve]})  # fmt: skip
+    return results
