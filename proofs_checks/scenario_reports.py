@@ -33,6 +33,11 @@ def gap_report(
         if progress:
             progress(f"gap: s = {s:g}, {len(sizes)} exact points" + (" and Gibbs" if sampled else ""))
         runs.append(scenarios.gap(s, sizes, tolerance, dps, sampled, seed))
+    polynomial = []
+    for s in s_values:
+        if progress:
+            progress(f"gap: x²y² + s²x² at s = {s:g}, {len(sizes)} exact points")
+        polynomial.append(scenarios.gap_polynomial(s, sizes, tolerance, dps))
     truth, apparent = runs[0][0].truth, runs[0][0].apparent
     stars = [None if c.n_star is None else float(c.n_star) for c, _ in runs]
     reached = [(s, n) for s, n in zip(s_values, stars) if n is not None]
@@ -52,17 +57,39 @@ def gap_report(
     ax.set_xscale("log"), ax.set_xlabel("n"), ax.set_ylabel("λ_eff(n) = dF/dlog n"), ax.legend(fontsize=7)
     ax.set_title("gap: exact and sampled λ_eff(n); dots coloured by regime (green SLT, amber crossover, red pre-asymptotic)", fontsize=8)
 
-    fig2, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-    for (c, _), s in zip(runs, s_values):
-        left.plot(ns, [float(r.remainder) for r in c.rows], label=f"s = {s:g}")
-        right.plot([float(r.exact.lambda_eff) for r in c.rows], [float(r.exact.heat_capacity) for r in c.rows], ".-", label=f"s = {s:g}")
+    fig2, (free, left, right) = plt.subplots(1, 3, figsize=(13, 3.6))
+    for (c, _), s, n_star in zip(runs, s_values, stars):
+        energies = [float(r.exact.free_energy) for r in c.rows]
+        line = free.plot(ns, energies, label=f"exact F(n), s = {s:g}")[0]
+        tail = [float(r.remainder) for r in c.rows if r.regime == SLT][-3:] or [float(c.rows[-1].remainder)]
+        constant = sum(tail) / len(tail)  # SLT's O(1) constant, fitted where SLT holds
+        free.plot(ns, [float(truth.lam) * math.log(n) + constant for n in ns], ":", color=line.get_color(),
+                  label=f"(3/2)·log n + {constant:.2f}")  # fmt: skip
+        if n_star is not None:
+            for axis in (free, left):
+                axis.axvspan(n_star, ns[-1], color=line.get_color(), alpha=0.08)
+        left.plot(ns, [float(r.remainder) for r in c.rows], color=line.get_color(), label=f"s = {s:g}")
+        right.plot([float(r.exact.lambda_eff) for r in c.rows], [float(r.exact.heat_capacity) for r in c.rows], ".-",
+                   color=line.get_color(), label=f"s = {s:g}")  # fmt: skip
+    free.set_xscale("log"), free.set_xlabel("n"), free.set_ylabel("F(n)"), free.legend(fontsize=6)
+    free.set_title("free energy and the SLT curve (shaded: SLT regime, n ≥ n*)", fontsize=8)
     left.set_xscale("log"), left.set_xlabel("n"), left.set_ylabel("F(n) − (3/2)·log n"), left.legend(fontsize=7)
     left.set_title("the O(1) remainder of the rank-1 SLT free energy", fontsize=8)
     right.plot([0.6, 1.7], [0.6, 1.7], "k:", lw=0.8)
     right.set_xlabel("λ_eff (energy)"), right.set_ylabel("C (variance)"), right.legend(fontsize=7)
     right.set_title("heat capacity against energy: equal on a plateau", fontsize=8)
 
-    figures = [(fig1, "λ_eff(n) for each s against both SLT predictions."), (fig2, "O(1) remainder and heat capacity vs energy.")]
+    fig4, ax4 = plt.subplots(figsize=(8, 4))
+    for c, s in zip(polynomial, s_values):
+        effs = [float(r.exact.lambda_eff) for r in c.rows]
+        ax4.plot(ns, effs, label=f"exact λ_eff, s = {s:g}")
+        ax4.scatter(ns, effs, c=[REGIME_COLOURS[r.regime] for r in c.rows], s=14, zorder=3)
+    ax4.plot(ns, [0.5] * len(ns), "k--", label="SLT, s > 0: λ = 1/2, m = 1")
+    ax4.plot(ns, [float(r.apparent_lambda_eff) for r in polynomial[0].rows], "k:", label="SLT, s = 0: 1/2 − 1/log n (m = 2)")
+    ax4.set_xscale("log"), ax4.set_xlabel("n"), ax4.set_ylabel("λ_eff(n)"), ax4.legend(fontsize=7)
+    ax4.set_title("the polynomial side: K = x²y² + s²x² (N(0, 1) priors), exact; the gap is in the multiplicity", fontsize=8)
+
+    figures = [(fig1, "λ_eff(n) for each s against both SLT predictions."), (fig2, "F(n) with the SLT curve (constant fitted in the SLT regime), the O(1) remainder, and heat capacity vs energy.")]
     if len(reached) >= 2:
         fig3, ax3 = plt.subplots(figsize=(5, 3.6))
         xs = [1 / s**2 for s, _ in reached]
@@ -70,6 +97,7 @@ def gap_report(
         ax3.loglog(xs, [xs[0] * 0 + reached[0][1] * x / xs[0] for x in xs], "k:", label="∝ 1/s²")
         ax3.set_xlabel("1/s²"), ax3.set_ylabel("n*"), ax3.legend(fontsize=7)
         figures.append((fig3, "The crossover n* against 1/s²."))
+    figures.append((fig4, "The polynomial side of the gap scenario."))
 
     tables = []
     for (c, curve), s in zip(runs, s_values):
@@ -92,9 +120,14 @@ def gap_report(
                 + ("not reached in the grid" if n is None else f"{n:.3g} (1/s² = {1 / s**2:.3g})") for s, n in zip(s_values, stars)]  # fmt: skip
     if slope is not None:
         findings.append(f"log n* grows with log(1/s) at slope {slope:.2f}: a small singular value is invisible until n ~ 1/s².")
+    poly_stars = [None if c.n_star is None else float(c.n_star) for c in polynomial]
+    findings.append("x²y² + s²x²: the SLT regime (λ = 1/2, m = 1) starts at n* = "
+                    + ", ".join("not reached" if n is None else f"{n:.3g}" for n in poly_stars)
+                    + " for s = " + ", ".join(f"{s:g}" for s in s_values) + ".")  # fmt: skip
     peaks = [max(float(r.exact.lambda_eff) for r in c.rows) for c, _ in runs]
     findings.append(f"λ_eff overshoots the SLT value {truth.lam} before settling: maxima " + ", ".join(f"{p:.3f}" for p in peaks) + ".")
     data = {"scenario": "gap", "n_star_slope": slope,
+            "polynomial": [{"s": s, "expression": f"x**2*y**2 + {s!r}**2*x**2", **c.as_dict()} for s, c in zip(s_values, polynomial)],
             "by_s": [{"s": s, **c.as_dict(), "sampled": [p.as_dict() for p in curve]} for s, (c, curve) in zip(s_values, runs)]}  # fmt: skip
     settings = {"s": list(s_values), "n_grid": [n_min, n_max, per_decade], "tolerance": tolerance, "digits": dps,
                 "sampled": sampled, "seed": seed, "gibbs": {"chains": 8, "steps": 2000, "burn_in": 400}}  # fmt: skip

@@ -2,7 +2,7 @@
 
 - ``gap``: a 2×1×2 linear model with target singular values (s, 0): exact λ_eff(n) (``theory``) and,
   when asked, the same curve sampled by exact Gibbs (``numerics``), against the rank-1 and rank-0 SLT
-  predictions; n* as a function of s (expected ~1/s²).
+  predictions; n* as a function of s (expected ~1/s²). Its polynomial side, x²y² + s²x², is exact too.
 - ``lora_powerlaw``: a d×H×d linear model whose target has singular values s_i = i^(−α): sampled λ_eff(n)
   against every truncated SLT prediction (s_i → 0 for i > i0, λ(i0) of reduced-rank regression): per n the
   best truncation and its misfit, whether any (n, i0) is right to first order, and the growth exponent of
@@ -60,6 +60,20 @@ def gap(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8, s
     target = np.diag([s, 0.0])
     curve = [gibbs_point(target, 1, float(n), seed + k) for k, n in enumerate(sizes)] if sampled else []
     return comparison, curve
+
+
+def gap_polynomial(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8) -> Comparison:
+    """The polynomial side of ``gap``: K = x²y² + s²x² with N(0, 1) priors, exact (the x-integral is Gaussian,
+    ``theory.fibred_quadratic_thermodynamics``), against the Newton values of K (λ = 1/2, m = 1 for s > 0)
+    and of x²y² (λ = 1/2, m = 2). The gap is in the multiplicity: λ_eff(n) follows 1/2 − 1/log n until
+    n ~ 1/s², then rises to 1/2."""
+    import sympy
+
+    square = sympy.nsimplify(repr(s)) ** 2
+    points = [theory.fibred_quadratic_thermodynamics(f"y**2 + {square}", n, dps=dps) for n in sizes]
+    truth = theory.newton_rlct(f"x**2*y**2 + ({square})*x**2", ["x", "y"]).coefficient
+    apparent = theory.newton_rlct("x**2*y**2", ["x", "y"]).coefficient
+    return compare(points, truth, apparent, tolerance)
 
 
 def power_law(d: int, alpha: float) -> np.ndarray:
