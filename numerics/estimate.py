@@ -42,5 +42,12 @@ class Estimate(NamedTuple):
             "kind": "sampled",
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Estimate":
+        """The inverse of :meth:`as_dict` (``None`` back to NaN)."""
+        number = lambda x: float("nan") if x is None else float(x)  # noqa: E731
+        per_chain = np.asarray([number(v) for v in data["per_chain"]], dtype=float)
+        return cls(number(data["value"]), number(data["stderr"]), per_chain, number(data["rhat"]), number(data["ess"]), data["diagnostics"])
+
     def __str__(self) -> str:
         return f"{self.value:.4g} ± {self.stderr:.2g}"

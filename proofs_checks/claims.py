@@ -121,9 +121,16 @@ def check_claim(spec: Spec, claimed: Fraction, multiplicity: int | None = None, 
     return Verdict(status, claimed, multiplicity, evidence)
 
 
-def _samplable(spec: Spec) -> tuple[Any, Any, Any, int]:
-    """(loss, w*, data, n) for sampling the spec's model."""
+def samplable(spec: Spec, seed: int = 0) -> tuple[Any, Any, Any, int]:
+    """(loss, w*, data, n) for sampling the spec's model: a polynomial potential, a saved network with its
+    data, or a deep linear network at a rank-r teacher with n noise-free examples drawn with ``seed``."""
     sampler = spec.sampler
+    if spec.kind == "deep_linear":
+        widths, n = list(spec.model["widths"]), int(sampler.get("n", 10_000))
+        key_teacher, key_data = jax.random.split(jax.random.key(seed))
+        teacher = numerics.deep_linear_teacher(key_teacher, widths, spec.model["rank"])
+        data = numerics.teacher_student_data(key_data, numerics.deep_linear_apply, teacher, n, widths[0])
+        return numerics.mse_loss(numerics.deep_linear_apply), teacher, data, n
     if spec.kind == "polynomial":
         if any(spec.model.get("prior_exponents") or []):
             raise ValueError("sampling needs a prior positive at w*: prior_exponents must be zero for sampled evidence")
@@ -146,7 +153,7 @@ def _samplable(spec: Spec) -> tuple[Any, Any, Any, int]:
 
 
 def _sampled_verdict(spec: Spec, claimed: Fraction, seed: int) -> tuple[str, Evidence]:
-    loss, center, data, n = _samplable(spec)
+    loss, center, data, n = samplable(spec, seed)
     sampler = spec.sampler
     temperatures = [float(t) for t in sampler.get("temperatures", [0.5, 1.0, 2.0])]
     if len(temperatures) < 2 or any(t <= 0 for t in temperatures):

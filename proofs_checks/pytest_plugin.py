@@ -73,4 +73,4 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if checker is not None and checker.update and checker.results:
         from proofs_checks.regression import save_baselines
 
-        save_baselines(checker.path, checker.results, checker.baselines)
+        save_baselines(checker.path, [r.as_dict() for r in checker.results], checker.baselines)

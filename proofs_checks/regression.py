@@ -113,6 +113,7 @@ class CaseResult:
             "baseline": self.baseline,
             "settings": self.settings,
             "seconds": round(self.seconds, 2),
+            "message": self.message(),
         }
 
 
@@ -164,11 +165,13 @@ def load_baselines(path: str | Path) -> dict[str, dict[str, Any]]:
     return cases
 
 
-def save_baselines(path: str | Path, results: Sequence[CaseResult], previous: dict[str, dict[str, Any]] | None = None) -> None:
-    """Write the estimates of ``results`` as the new baselines, keeping other cases of ``previous``."""
+def save_baselines(path: str | Path, results: Sequence[dict[str, Any]], previous: dict[str, dict[str, Any]] | None = None) -> None:
+    """Write the estimates of ``results`` (``CaseResult.as_dict()`` dicts) as the new baselines, keeping the
+    other cases of ``previous``."""
     cases = dict(previous or {})
     for result in results:
-        cases[result.case] = {"value": result.estimate.value, "stderr": result.estimate.stderr, "seed": result.settings.get("seed")}
+        estimate = result["estimate"]
+        cases[result["case"]] = {"value": estimate["value"], "stderr": estimate["stderr"], "seed": result["settings"].get("seed")}
     Path(path).write_text(json.dumps({"format": "sltv-baselines/1", "cases": cases}, indent=2, sort_keys=True) + "\n")
 
 

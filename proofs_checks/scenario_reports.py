@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import mpmath
@@ -26,18 +27,19 @@ def _slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
 def gap_report(
     s_values: Sequence[float] = (0.1, 0.03, 0.01), n_min: float = 10, n_max: float = 1e6, per_decade: int = 4,
     tolerance: float = 0.05, dps: int = 8, sampled: bool = True, seed: int = 0, progress: Progress = None,
+    executor: Any = None,
 ) -> Report:  # fmt: skip
     sizes = log_grid(n_min, n_max, per_decade)
     runs = []
     for s in s_values:
         if progress:
             progress(f"gap: s = {s:g}, {len(sizes)} exact points" + (" and Gibbs" if sampled else ""))
-        runs.append(scenarios.gap(s, sizes, tolerance, dps, sampled, seed))
+        runs.append(scenarios.gap(s, sizes, tolerance, dps, sampled, seed, executor))
     polynomial = []
     for s in s_values:
         if progress:
             progress(f"gap: x²y² + s²x² at s = {s:g}, {len(sizes)} exact points")
-        polynomial.append(scenarios.gap_polynomial(s, sizes, tolerance, dps))
+        polynomial.append(scenarios.gap_polynomial(s, sizes, tolerance, dps, executor))
     truth, apparent = runs[0][0].truth, runs[0][0].apparent
     stars = [None if c.n_star is None else float(c.n_star) for c, _ in runs]
     reached = [(s, n) for s, n in zip(s_values, stars) if n is not None]
@@ -138,8 +140,8 @@ def gap_report(
 
 
 def lora_report(d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6), tolerance: float = 0.05,
-                seed: int = 0, progress: Progress = None) -> Report:  # fmt: skip
-    result = scenarios.lora_powerlaw(d, alpha, sizes, tolerance=tolerance, seed=seed, progress=progress)
+                seed: int = 0, progress: Progress = None, executor: Any = None) -> Report:  # fmt: skip
+    result = scenarios.lora_powerlaw(d, alpha, sizes, tolerance=tolerance, seed=seed, progress=progress, executor=executor)
     fig, ax = plt.subplots(figsize=(8, 4.5))
     ax.errorbar([p.n for p in result.curve], [p.lambda_eff.value for p in result.curve], [2 * p.lambda_eff.stderr for p in result.curve],
                 fmt="o-", label="Gibbs λ_eff ± 2 se")  # fmt: skip
@@ -167,8 +169,8 @@ def lora_report(d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 
 
 
 def dimension_report(dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, tolerance: float = 0.05, seed: int = 0,
-                     progress: Progress = None) -> Report:  # fmt: skip
-    results = scenarios.dimension(dims, alpha, tolerance=tolerance, seed=seed, progress=progress)
+                     progress: Progress = None, executor: Any = None) -> Report:  # fmt: skip
+    results = scenarios.dimension(dims, alpha, tolerance=tolerance, seed=seed, progress=progress, executor=executor)
     fig, ax = plt.subplots(figsize=(5.5, 3.8))
     reached = [(r["d"], r["n_star"]) for r in results if r["n_star"] is not None]
     if reached:
@@ -186,6 +188,6 @@ def dimension_report(dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, t
                   [(fig, "The crossover n* against the dimension d.")], settings)  # fmt: skip
 
 
-def example_report(progress: Progress = None) -> Report:
+def example_report(progress: Progress = None, executor: Any = None) -> Report:
     """The built-in example: the gap scenario on a small grid, exact and sampled (about a minute on 2 cores)."""
-    return gap_report((0.1, 0.03), n_min=10, n_max=1e5, per_decade=3, dps=6, sampled=True, seed=0, progress=progress)
+    return gap_report((0.1, 0.03), n_min=10, n_max=1e5, per_decade=3, dps=6, sampled=True, seed=0, progress=progress, executor=executor)

@@ -40,6 +40,21 @@ class SampledPoint:
     def as_dict(self) -> dict[str, Any]:
         return {"n": self.n, "lambda_eff": self.lambda_eff.as_dict(), "heat_capacity": self.heat_capacity.as_dict()}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SampledPoint":
+        return cls(float(data["n"]), numerics.Estimate.from_dict(data["lambda_eff"]), numerics.Estimate.from_dict(data["heat_capacity"]))
+
+
+def _run(specs: list[dict[str, Any]], executor: Any) -> list[Any]:
+    """Run jobs through ``executor`` (in this process when None); a failed job is an error here."""
+    from proofs_checks.executor import run_jobs
+
+    results = run_jobs(specs, executor)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise ValueError(f"{len(failed)} job(s) failed, the first: {failed[0].spec} — {failed[0].error}")
+    return [r.result for r in results]
+
 
 def gibbs_point(target: np.ndarray, hidden: int, n: float, seed: int, chains: int = 8, steps: int = 2000) -> SampledPoint:
     """λ_eff(n) and C(n) of the two-layer linear model (unit priors) by blocked Gibbs, burn-in 20%."""
@@ -53,16 +68,21 @@ def gibbs_point(target: np.ndarray, hidden: int, n: float, seed: int, chains: in
     return SampledPoint(n, lam, numerics.heat_capacity(losses, nbeta=n, burn_in=burn_in))
 
 
-def gap(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8, sampled: bool = False, seed: int = 0) -> tuple[Comparison, list[SampledPoint]]:
-    """The ``gap`` scenario at one s: the exact comparison and, with ``sampled``, the Gibbs curve."""
-    points = [theory.two_layer_thermodynamics(n, [repr(s), 0], inputs=2, hidden=1, outputs=2, dps=dps) for n in sizes]
+def gap(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8, sampled: bool = False, seed: int = 0,
+        executor: Any = None) -> tuple[Comparison, list[SampledPoint]]:  # fmt: skip
+    """The ``gap`` scenario at one s: the exact comparison and, with ``sampled``, the Gibbs curve; every
+    point is a job of ``executor`` (``proofs_checks.executor``)."""
+    model = {"singular_values": [s, 0.0], "inputs": 2, "hidden": 1, "outputs": 2}
+    specs = [{"task": "two-layer-exact", **model, "singular_values": [repr(s), "0"], "n": str(n), "dps": dps} for n in sizes]
+    if sampled:
+        specs += [{"task": "two-layer-gibbs", **model, "n": float(n), "seed": seed + k} for k, n in enumerate(sizes)]
+    results = _run(specs, executor)
+    points = [theory.ThermoPoint.from_dict(r) for r in results[: len(sizes)]]
     comparison = compare(points, theory.reduced_rank(2, 2, 1, 1), theory.reduced_rank(2, 2, 1, 0), tolerance)
-    target = np.diag([s, 0.0])
-    curve = [gibbs_point(target, 1, float(n), seed + k) for k, n in enumerate(sizes)] if sampled else []
-    return comparison, curve
+    return comparison, [SampledPoint.from_dict(r) for r in results[len(sizes) :]]
 
 
-def gap_polynomial(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8) -> Comparison:
+def gap_polynomial(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps: int = 8, executor: Any = None) -> Comparison:
     """The polynomial side of ``gap``: K = x²y² + s²x² with N(0, 1) priors, exact (the x-integral is Gaussian,
     ``theory.fibred_quadratic_thermodynamics``), against the Newton values of K (λ = 1/2, m = 1 for s > 0)
     and of x²y² (λ = 1/2, m = 2). The gap is in the multiplicity: λ_eff(n) follows 1/2 − 1/log n until
@@ -70,7 +90,8 @@ def gap_polynomial(s: float, sizes: Sequence[str], tolerance: float = 0.05, dps:
     import sympy
 
     square = sympy.nsimplify(repr(s)) ** 2
-    points = [theory.fibred_quadratic_thermodynamics(f"y**2 + {square}", n, dps=dps) for n in sizes]
+    specs = [{"task": "fibred-exact", "g": f"y**2 + {square}", "n": str(n), "dps": dps} for n in sizes]
+    points = [theory.ThermoPoint.from_dict(r) for r in _run(specs, executor)]
     truth = theory.newton_rlct(f"x**2*y**2 + ({square})*x**2", ["x", "y"]).coefficient
     apparent = theory.newton_rlct("x**2*y**2", ["x", "y"]).coefficient
     return compare(points, truth, apparent, tolerance)
@@ -108,6 +129,7 @@ class PowerLawResult:
 def lora_powerlaw(
     d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6), hidden: int | None = None,
     tolerance: float = 0.05, seed: int = 0, chains: int = 8, steps: int = 2000, progress: Progress | None = None,
+    executor: Any = None,
 ) -> PowerLawResult:  # fmt: skip
     """The ``lora-powerlaw`` scenario (see the module docstring).
 
@@ -117,13 +139,11 @@ def lora_powerlaw(
     """
     hidden = d if hidden is None else hidden
     spectrum = power_law(d, alpha)
-    target = np.zeros((d, d))
-    target[np.arange(d), np.arange(d)] = spectrum
-    curve = []
-    for k, n in enumerate(sizes):
-        if progress:
-            progress(f"Gibbs at n = {n:g}")
-        curve.append(gibbs_point(target, hidden, float(n), seed + k, chains, steps))
+    if progress:
+        progress(f"Gibbs at {len(sizes)} values of n")
+    specs = [{"task": "two-layer-gibbs", "singular_values": spectrum.tolist(), "inputs": d, "hidden": hidden, "outputs": d,
+              "n": float(n), "seed": seed + k, "chains": chains, "steps": steps} for k, n in enumerate(sizes)]  # fmt: skip
+    curve = [SampledPoint.from_dict(r) for r in _run(specs, executor)]
     top = min(d, hidden)
     truncations = [theory.reduced_rank(d, d, hidden, i0) for i0 in range(top + 1)]
     values = [p.lambda_eff.value for p in curve]
@@ -146,19 +166,19 @@ def lora_powerlaw(
 def dimension(
     dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, sizes: Sequence[float] = tuple(10.0 ** (k / 2) for k in range(2, 15)),
     tolerance: float = 0.05, seed: int = 0, chains: int = 8, steps: int = 2000, progress: Progress | None = None,
+    executor: Any = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The ``dimension`` scenario: for each d (hidden = d), n* = the first n of the grid from which the sampled
     λ_eff stays within δ·λ + 2·se of the full-rank λ = d²/2 (None when not reached in the grid)."""
     results = []
     for d in dims:
         spectrum = power_law(d, alpha)
-        target = np.diag(spectrum)
         full = theory.reduced_rank(d, d, d, d)
-        curve = []
-        for k, n in enumerate(sizes):
-            if progress:
-                progress(f"d = {d}: Gibbs at n = {n:.3g}")
-            curve.append(gibbs_point(target, d, float(n), seed + 100 * d + k, chains, steps))
+        if progress:
+            progress(f"d = {d}: Gibbs at {len(sizes)} values of n")
+        specs = [{"task": "two-layer-gibbs", "singular_values": spectrum.tolist(), "inputs": d, "hidden": d, "outputs": d,
+                  "n": float(n), "seed": seed + 100 * d + k, "chains": chains, "steps": steps} for k, n in enumerate(sizes)]  # fmt: skip
+        curve = [SampledPoint.from_dict(r) for r in _run(specs, executor)]
         ok = [abs(p.lambda_eff.value - float(full.lam)) <= tolerance * float(full.lam) + 2 * p.lambda_eff.stderr for p in curve]
         star = None
         if ok and ok[-1]:

@@ -45,7 +45,7 @@ _REQUIRED = {
     "polynomial": {"expression"},
     "network": {"params"},
 }
-_SAMPLER_FIELDS = {"n", "temperatures", "chains", "gamma", "steps", "batch", "seed"}
+_SAMPLER_FIELDS = {"n", "nbeta", "temperatures", "chains", "gamma", "steps", "batch", "seed"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,11 @@ def parse_spec(text: str, folder: Path = Path(".")) -> Spec:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"the spec is not valid TOML: {error}") from None
+    return spec_from_tables(document, folder)
+
+
+def spec_from_tables(document: dict[str, Any], folder: Path = Path(".")) -> Spec:
+    """The same validation as ``parse_spec`` for tables that are already parsed (a sweep job's spec)."""
     unknown_tables = set(document) - {"model", "data", "sampler"}
     if unknown_tables:
         raise ValueError(f"unknown table(s) {sorted(unknown_tables)} in the spec; expected [model], [data], [sampler]")

@@ -41,6 +41,13 @@ class ThermoPoint:
             "digits": self.digits,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> "ThermoPoint":
+        """The inverse of :meth:`as_dict` (the decimal strings carry the guaranteed digits)."""
+        with mpmath.workdps(int(data["digits"]) + 10):
+            values = [mpmath.mpf(str(data[k])) for k in ("n", "free_energy", "lambda_eff", "heat_capacity")]
+        return cls(*values, int(data["digits"]))
+
 
 def thermo_from_moments(n: mpmath.mpf, i0: mpmath.mpf, i1: mpmath.mpf, i2: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
     """(Z, λ_eff, C) from I_0 = Z, I_1 = ∫K e^(−nK)φ, I_2 = ∫K² e^(−nK)φ at the current working precision."""

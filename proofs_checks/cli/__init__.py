@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, report, rlct
+from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, report, rlct, sweep
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -26,6 +26,7 @@ app.command("regress")(regress.regress)
 app.command("check")(check.check)
 app.add_typer(compare.app, name="compare")
 app.command("report")(report.report)
+app.command("sweep")(sweep.sweep)
 
 
 def _package_version() -> str:

@@ -6,7 +6,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -49,6 +49,23 @@ def float_list(text: str, option: str) -> list[float]:
         return [float(part) for part in text.split(",")]
     except ValueError:
         raise UserError(f"{option} expects comma-separated numbers such as 0.1,0.03, got {text!r}") from None
+
+
+ExecutorOption = Annotated[str, typer.Option("--executor", help="local (processes) or ray.")]
+WorkersOption = Annotated[int, typer.Option("--workers", help="Parallel jobs (local processes, or CPUs of a local Ray).")]
+AddressOption = Annotated[str | None, typer.Option("--address", help="Ray cluster address (default: start a local one).")]
+
+
+def executor_from_options(kind: str, workers: int, address: str | None):
+    """The executor the options ask for; a bad choice is a :class:`UserError`."""
+    from proofs_checks.executor import make_executor
+
+    if workers < 1:
+        raise UserError(f"--workers must be positive, got {workers}")
+    try:
+        return make_executor(kind, workers, address)
+    except ValueError as error:
+        raise UserError(str(error)) from None
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:

@@ -4,30 +4,40 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.progress import Progress
 
-from proofs_checks.cli._common import UserError, emit, stdout, user_errors
-from proofs_checks.regression import TIERS, CaseResult, check_case, load_baselines, save_baselines, select
+from proofs_checks.cli._common import (
+    AddressOption,
+    ExecutorOption,
+    UserError,
+    WorkersOption,
+    emit,
+    executor_from_options,
+    stdout,
+    user_errors,
+)
+from proofs_checks.executor import run_jobs
+from proofs_checks.regression import TIERS, load_baselines, save_baselines, select
 
 
-def write_junit(path: Path, results: list[CaseResult]) -> None:
+def write_junit(path: Path, results: list[dict[str, Any]]) -> None:
     """JUnit XML: one <testcase> per case, a <failure> carrying the full message when it failed."""
-    failures = sum(not r.passed for r in results)
+    failures = sum(not r["passed"] for r in results)
     suite = ElementTree.Element(
         "testsuite", name="sltv regress", tests=str(len(results)), failures=str(failures), errors="0",
-        time=f"{sum(r.seconds for r in results):.2f}",
+        time=f"{sum(r['seconds'] for r in results):.2f}",
     )  # fmt: skip
     for result in results:
-        case = ElementTree.SubElement(suite, "testcase", classname="sltv.regress", name=result.case, time=f"{result.seconds:.2f}")
-        if not result.passed:
-            failure = ElementTree.SubElement(case, "failure", message="; ".join(result.reasons))
-            failure.text = result.message()
+        case = ElementTree.SubElement(suite, "testcase", classname="sltv.regress", name=result["case"], time=f"{result['seconds']:.2f}")
+        if not result["passed"]:
+            failure = ElementTree.SubElement(case, "failure", message="; ".join(result["reasons"]))
+            failure.text = result["message"]
         else:
-            ElementTree.SubElement(case, "system-out").text = result.message()
+            ElementTree.SubElement(case, "system-out").text = result["message"]
     ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
 
 
@@ -38,6 +48,9 @@ def regress(
     junit: Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every case.")] = 0,
     z: Annotated[float, typer.Option("--z", help="z in |estimate − theory| ≤ z·stderr + budget.")] = 4.0,
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = 1,
+    address: AddressOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> int:
     """Sample every catalogue case of a tier with fixed seeds; compare with theory and the baseline.
@@ -52,33 +65,38 @@ def regress(
         raise UserError(f"--z must be positive, got {z}")
     with user_errors():
         stored = load_baselines(baseline) if baseline is not None else {}
-        cases = select(tier)
-    results = []
+        names = [case.name for case in select(tier)]
+    engine = executor_from_options(executor, workers, address)
+    specs = [{"task": "regress-case", "case": name, "seed": seed, "z": z, "baseline": None if update else stored.get(name)} for name in names]
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"sltv regress ({tier})", total=len(cases))
-        for case in cases:
-            bar.update(task, description=case.name)
-            results.append(check_case(case, seed=seed, z=z, baseline=None if update else stored.get(case.name)))
-            bar.advance(task)
+        task = bar.add_task(f"sltv regress ({tier})", total=len(specs))
+        jobs = run_jobs(specs, engine, progress=lambda c: bar.update(task, completed=c["done"] + c["failed"]))
+    broken = [j for j in jobs if j.status == "failed"]
+    if broken:
+        raise UserError(f"regression case {broken[0].spec['case']!r} could not run: {broken[0].error}")
+    results = [j.result for j in jobs]
     if update:
         save_baselines(baseline, results, stored)
     if junit is not None:
         write_junit(junit, results)
-    failed = [r for r in results if not r.passed]
-    payload = {"tier": tier, "seed": seed, "z": z, "passed": not failed, "cases": [r.as_dict() for r in results],
+    failed = [r for r in results if not r["passed"]]
+    payload = {"tier": tier, "seed": seed, "z": z, "passed": not failed, "cases": results,
                "baseline": None if baseline is None else str(baseline), "updated": update}  # fmt: skip
 
     def render() -> None:
         stdout.print(f"[bold]sltv regress --tier {tier}[/bold] (seed {seed}, z = {z:g}; theory kinds: exact, arbitrary precision)")
         for r in results:
-            base = "" if r.baseline is None else f", baseline {r.baseline['value']:.4g} ± {r.baseline['stderr']:.2g}"
-            verdict = "pass" if r.passed else "[bold red]FAIL[/bold red]"
+            est, base = r["estimate"], r["baseline"]
+            shown = "" if base is None else f", baseline {base['value']:.4g} ± {base['stderr']:.2g}"
+            z_score = "inf" if r["z_score"] is None else f"{r['z_score']:.2f}"
+            rhat = "nan" if est["rhat"] is None else f"{est['rhat']:.3f}"
             stdout.print(
-                f"  {verdict}  {r.case}: {r.quantity} sampled {r.estimate.value:.4g} ± {r.estimate.stderr:.2g} vs theory "
-                f"{r.theory.text[:14]} (z-score {r.z_score:.2f}, R-hat {r.estimate.rhat:.3f}{base}, {r.seconds:.1f} s)"
+                f"  {'pass' if r['passed'] else '[bold red]FAIL[/bold red]'}  {r['case']}: {r['quantity']} sampled "
+                f"{est['value']:.4g} ± {est['stderr']:.2g} vs theory {r['theory']['text'][:14]} (z-score {z_score}, "
+                f"R-hat {rhat}{shown}, {r['seconds']:.1f} s)"
             )
         for r in failed:
-            stdout.print(r.message(), markup=False)
+            stdout.print(r["message"], markup=False)
         stdout.print(f"{len(results) - len(failed)} of {len(results)} cases pass" + (f"; baselines written to {baseline}" if update else ""))
 
     emit(payload, as_json, render)

@@ -10,7 +10,17 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from proofs_checks import scenario_reports
-from proofs_checks.cli._common import UserError, emit, float_list, stdout, user_errors
+from proofs_checks.cli._common import (
+    AddressOption,
+    ExecutorOption,
+    UserError,
+    WorkersOption,
+    emit,
+    executor_from_options,
+    float_list,
+    stdout,
+    user_errors,
+)
 from proofs_checks.report import payload, write_report
 
 SCENARIOS = ("gap", "lora-powerlaw", "dimension")
@@ -27,6 +37,9 @@ def report(
     alpha: Annotated[float, typer.Option("--alpha", help="lora-powerlaw, dimension: s_i = i^(−α).")] = 0.4,
     sampled: Annotated[bool, typer.Option("--sampled/--exact-only", help="gap: add the Gibbs-sampled curve.")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sampled curves.")] = 0,
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = 1,
+    address: AddressOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print report.json's content on stdout and nothing else.")] = False,
 ) -> None:
     """Write DIR/report.html (figures embedded) and DIR/report.json for a scenario, or for --example."""
@@ -34,18 +47,19 @@ def report(
         raise UserError("give a scenario (gap, lora-powerlaw, dimension) or --example, not both")
     if scenario is not None and scenario not in SCENARIOS:
         raise UserError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+    engine = executor_from_options(executor, workers, address)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("starting", total=None)
         progress = lambda text: bar.update(task, description=text)  # noqa: E731
         with user_errors():
             if example:
-                built = scenario_reports.example_report(progress)
+                built = scenario_reports.example_report(progress, engine)
             elif scenario == "gap":
-                built = scenario_reports.gap_report(float_list(s, "--s"), n_max=n_max, sampled=sampled, seed=seed, progress=progress)
+                built = scenario_reports.gap_report(float_list(s, "--s"), n_max=n_max, sampled=sampled, seed=seed, progress=progress, executor=engine)
             elif scenario == "lora-powerlaw":
-                built = scenario_reports.lora_report(d, alpha, seed=seed, progress=progress)
+                built = scenario_reports.lora_report(d, alpha, seed=seed, progress=progress, executor=engine)
             else:
-                built = scenario_reports.dimension_report([int(x) for x in float_list(dims, "--dims")], alpha, seed=seed, progress=progress)
+                built = scenario_reports.dimension_report([int(x) for x in float_list(dims, "--dims")], alpha, seed=seed, progress=progress, executor=engine)
         html, data = write_report(built, out)
 
     def render() -> None:

@@ -92,3 +92,24 @@ def test_bad_claims(claim):
 def test_missing_spec_file(sltv, tmp_path):
     code, _, err = sltv("check", str(tmp_path / "nope.toml"), "--claimed", "1")
     assert code == 2 and "no such spec file" in err
+
+
+def test_a_network_spec_is_decided_by_sampling_alone(tmp_path):
+    """A saved 3-4-2 tanh network and its own (noise-free) outputs: no theory, so only sampled evidence."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    w1, w2 = rng.standard_normal((4, 3)), rng.standard_normal((2, 4))
+    x = rng.standard_normal((500, 3))
+    np.savez(tmp_path / "params.npz", w0=w1, w1=w2)
+    np.savez(tmp_path / "data.npz", x=x, y=np.tanh(x @ w1.T) @ w2.T)
+    (tmp_path / "net.toml").write_text(
+        '[model]\nkind = "network"\nparams = "params.npz"\nactivation = "tanh"\n'
+        '[data]\npath = "data.npz"\n[sampler]\nsteps = 2000\nchains = 4\n'
+    )
+    from proofs_checks.spec import load_spec
+
+    verdict = check_claim(load_spec(tmp_path / "net.toml"), Fraction(10))  # 20 parameters: λ ≤ 10
+    assert [e.kind for e in verdict.evidence] == ["sampled"]
+    assert verdict.status in {"consistent", "refuted", "undecided"}
+    assert len(verdict.evidence[0].data["per_temperature"]) == 3

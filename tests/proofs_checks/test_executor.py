@@ -1,0 +1,111 @@
+"""Executors and sweeps: local = ray, resume from the cache, failures reported, the grid and its errors."""
+
+import json
+
+import pytest
+
+from proofs_checks.executor import Cache, LocalExecutor, job_key, run_jobs
+from proofs_checks.sweep import parse_sweep, run_sweep
+
+SWEEP = """
+[sweep]
+task = "two-layer-exact"
+[base]
+singular_values = [0.1]
+inputs = 1
+hidden = 1
+outputs = 1
+dps = 10
+[grid]
+n = [10, 100, 1000, 10000]
+"""
+
+
+def specs():
+    return parse_sweep(SWEEP)
+
+
+def test_grid_and_dotted_keys():
+    jobs = parse_sweep('[sweep]\ntask = "llc"\n[base]\nseed = 0\n[base.model]\nkind = "deep_linear"\nrank = 1\n'
+                       '[grid]\n"model.rank" = [1, 2]\nseed = [0, 1, 2]\n')  # fmt: skip
+    assert len(jobs) == 6 and {(j["model"]["rank"], j["seed"]) for j in jobs} == {(r, s) for r in (1, 2) for s in (0, 1, 2)}
+    assert all(j["task"] == "llc" and j["model"]["kind"] == "deep_linear" for j in jobs)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[sweep]\ntask = "nope"', "task must be one of"),
+        ('[sweep]\ntask = "llc"\n[grid]\nseed = 3', "non-empty list"),
+        ('[sweep]\ntask = "llc"\n[wat]\n', "unknown table"),
+        ("[sweep", "not valid TOML"),
+    ],
+)
+def test_bad_sweeps(text, message):
+    with pytest.raises(ValueError, match=message):
+        parse_sweep(text)
+
+
+def test_two_local_workers_give_the_same_results_as_one():
+    one = run_jobs(specs(), LocalExecutor(1))
+    two = run_jobs(specs(), LocalExecutor(2))
+    assert [r.result for r in one] == [r.result for r in two]
+    assert all(r.status == "done" for r in one + two)
+
+
+def test_local_and_ray_give_identical_results():
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed (pip install 'slt-verifier[ray]')")
+    from proofs_checks.executor import RayExecutor
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        remote = run_jobs(specs(), RayExecutor())
+    finally:
+        ray.shutdown()
+    local = run_jobs(specs(), LocalExecutor(1))
+    assert [r.result for r in remote] == [r.result for r in local]
+
+
+def test_an_interrupted_sweep_resumes_from_the_cache(tmp_path):
+    def stop_after_two(counts):
+        if counts["done"] == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(specs(), tmp_path, LocalExecutor(1), stop_after_two)
+    results = run_sweep(specs(), tmp_path, LocalExecutor(1))
+    assert [r.status for r in results] == ["cached", "cached", "done", "done"]
+    assert [r.result for r in results] == [r.result for r in run_jobs(specs())]
+    written = json.loads((tmp_path / "sweep.json").read_text())
+    assert written["counts"] == {"done": 2, "cached": 2, "failed": 0}
+
+
+def test_a_failing_job_is_reported_and_the_others_finish(tmp_path):
+    jobs = specs()
+    jobs[1] = {**jobs[1], "n": "-5"}
+    results = run_sweep(jobs, tmp_path, LocalExecutor(2))
+    assert [r.status for r in results] == ["done", "failed", "done", "done"]
+    assert "n" in results[1].error
+    assert not list((tmp_path / "cache").glob("*.tmp"))
+
+
+def test_cache_keys_and_torn_files(tmp_path):
+    a, b = specs()[:2]
+    assert job_key(a) != job_key(b) and job_key(a) == job_key(dict(reversed(list(a.items()))))
+    cache = Cache(tmp_path)
+    cache.put(a, {"x": 1})
+    assert cache.get(a) == {"x": 1} and cache.get(b) is None
+    (tmp_path / f"{job_key(b)}.json").write_text("{torn")
+    assert cache.get(b) is None
+
+
+def test_sweep_cli(sltv, tmp_path):
+    spec = tmp_path / "sweep.toml"
+    spec.write_text(SWEEP.replace("[10, 100, 1000, 10000]", '[10, 100, "-1"]'))
+    code, out, err = sltv("sweep", str(spec), "--out", str(tmp_path / "out"), "--json")
+    payload = json.loads(out)
+    assert code == 1 and payload["counts"] == {"done": 2, "cached": 0, "failed": 1}
+    code, out, _ = sltv("sweep", str(spec), "--out", str(tmp_path / "out"))
+    assert code == 1 and "2 cached" in out and "failed:" in out
+    code, _, err = sltv("sweep", str(spec), "--executor", "slurm")
+    assert code == 2 and "local or ray" in err
