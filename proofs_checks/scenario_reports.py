@@ -191,3 +191,69 @@ def dimension_report(dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, t
 def example_report(progress: Progress = None, executor: Any = None) -> Report:
     """The built-in example: the gap scenario on a small grid, exact and sampled (about a minute on 2 cores)."""
     return gap_report((0.1, 0.03), n_min=10, n_max=1e5, per_decade=3, dps=6, sampled=True, seed=0, progress=progress, executor=executor)
+
+
+def _headlines(result: Any, prefix: str = "") -> dict[str, str]:
+    """The numbers worth a column: top-level numbers and strings, and value ± stderr pairs one level down."""
+    row: dict[str, str] = {}
+    if not isinstance(result, dict):
+        return row
+    for key, value in result.items():
+        if isinstance(value, bool) or key in {"message", "diagnostics", "per_chain", "warnings"}:
+            continue
+        if isinstance(value, (int, float)):
+            row[prefix + key] = f"{value:.6g}"
+        elif isinstance(value, str) and len(value) <= 40:
+            row[prefix + key] = value
+        elif isinstance(value, dict) and "value" in value and "stderr" in value and value["value"] is not None:
+            stderr = value["stderr"]
+            row[prefix + key] = f"{value['value']:.5g} ± {stderr:.2g}" if stderr is not None else f"{value['value']:.5g}"
+    return row
+
+
+def _varying(specs: Sequence[dict[str, Any]]) -> list[str]:
+    """Dotted names of the spec fields that differ between jobs."""
+
+    def flat(spec: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+        out = {}
+        for key, value in spec.items():
+            out.update(flat(value, f"{prefix}{key}.") if isinstance(value, dict) else {f"{prefix}{key}": json_text(value)})
+        return out
+
+    flats = [flat(s) for s in specs]
+    keys = sorted({k for f in flats for k in f})
+    return [k for k in keys if len({f.get(k) for f in flats}) > 1]
+
+
+def json_text(value: Any) -> str:
+    import json
+
+    return json.dumps(value, default=str)
+
+
+def sweep_report(sweep: dict[str, Any]) -> Report:
+    """A report of ``sweep.json``: one row per job with the varying spec fields, its status and its headline
+    numbers (the results keep their own kinds: exact tasks give arbitrary-precision values, sampling tasks
+    sampled estimates with standard errors)."""
+    jobs = sweep["jobs"]
+    if not jobs:
+        raise ValueError("the sweep has no jobs")
+    varying = _varying([j["spec"] for j in jobs])
+    headlines = [_headlines(j["result"]) for j in jobs]
+    number_keys = sorted({k for h in headlines for k in h})
+    task = jobs[0]["spec"].get("task", "?")
+    kind = "sampled" if task in {"llc", "two-layer-gibbs", "regress-case"} else "arbitrary precision"
+
+    def field(spec: dict[str, Any], dotted: str) -> str:
+        node: Any = spec
+        for part in dotted.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        return json_text(node)
+
+    columns = [Column(name, "") for name in varying] + [Column("status", "")] + [Column(k, kind) for k in number_keys]
+    rows = [[field(j["spec"], v) for v in varying] + [j["status"] if j["status"] != "failed" else f"failed: {j['error']}"]
+            + [h.get(k, "") for k in number_keys] for j, h in zip(jobs, headlines)]  # fmt: skip
+    counts = sweep.get("counts", {})
+    findings = [f"{len(jobs)} jobs of task {task}: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "."]
+    return Report(f"slt-verifier: sweep of {task}", f"One row per job; the columns before 'status' are the fields the grid varies.",
+                  {"scenario": "sweep", **sweep}, findings, [Table("jobs", columns, rows)], [], {"task": task, "varying": varying})  # fmt: skip

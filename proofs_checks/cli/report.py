@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -23,12 +24,13 @@ from proofs_checks.cli._common import (
 )
 from proofs_checks.report import payload, write_report
 
-SCENARIOS = ("gap", "lora-powerlaw", "dimension")
+SCENARIOS = ("gap", "lora-powerlaw", "dimension", "sweep")
 
 
 def report(
-    scenario: Annotated[str | None, typer.Argument(help="gap, lora-powerlaw or dimension.")] = None,
+    scenario: Annotated[str | None, typer.Argument(help="gap, lora-powerlaw, dimension, or sweep (with --from).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")] = Path("sltv-report"),
+    sweep_file: Annotated[Path | None, typer.Option("--from", help="sweep: the sweep.json (or its folder) of `sltv sweep`.")] = None,
     example: Annotated[bool, typer.Option("--example", help="The built-in example (the gap scenario, about a minute).")] = False,
     s: Annotated[str, typer.Option("--s", help="gap: small singular values.")] = "0.1,0.03,0.01",
     n_max: Annotated[float, typer.Option("--n-max", help="gap: largest n.")] = 1e6,
@@ -47,6 +49,14 @@ def report(
         raise UserError("give a scenario (gap, lora-powerlaw, dimension) or --example, not both")
     if scenario is not None and scenario not in SCENARIOS:
         raise UserError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
+    if scenario == "sweep":
+        path = sweep_file / "sweep.json" if sweep_file is not None and sweep_file.is_dir() else sweep_file
+        if path is None or not path.is_file():
+            raise UserError("sltv report sweep needs --from DIR (or DIR/sweep.json) written by sltv sweep")
+        try:
+            sweep_data = json.loads(path.read_text())
+        except json.JSONDecodeError as error:
+            raise UserError(f"{str(path)!r} is not a sweep.json: {error}") from None
     engine = executor_from_options(executor, workers, address)
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task("starting", total=None)
@@ -56,6 +66,8 @@ def report(
                 built = scenario_reports.example_report(progress, engine)
             elif scenario == "gap":
                 built = scenario_reports.gap_report(float_list(s, "--s"), n_max=n_max, sampled=sampled, seed=seed, progress=progress, executor=engine)
+            elif scenario == "sweep":
+                built = scenario_reports.sweep_report(sweep_data)
             elif scenario == "lora-powerlaw":
                 built = scenario_reports.lora_report(d, alpha, seed=seed, progress=progress, executor=engine)
             else:

@@ -109,3 +109,16 @@ def test_sweep_cli(sltv, tmp_path):
     assert code == 1 and "2 cached" in out and "failed:" in out
     code, _, err = sltv("sweep", str(spec), "--executor", "slurm")
     assert code == 2 and "local or ray" in err
+
+
+def test_a_sweep_feeds_sltv_report(sltv, tmp_path):
+    spec = tmp_path / "sweep.toml"
+    spec.write_text(SWEEP.replace("[10, 100, 1000, 10000]", "[10, 100]"))
+    assert sltv("sweep", str(spec), "--out", str(tmp_path / "out"))[0] == 0
+    code, out, _ = sltv("report", "sweep", "--from", str(tmp_path / "out"), "--out", str(tmp_path / "report"), "--json")
+    payload = json.loads(out)
+    assert code == 0 and len(payload["jobs"]) == 2 and payload["settings"]["varying"] == ["n"]
+    html = (tmp_path / "report" / "report.html").read_text()
+    assert "lambda_eff" in html and "arbitrary precision" in html
+    code, _, err = sltv("report", "sweep", "--out", str(tmp_path / "r2"))
+    assert code == 2 and "--from" in err
