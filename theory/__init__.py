@@ -3,7 +3,7 @@
 from theory.asymptotics import ConstantFit, fit_constant, slt_free_energy, slt_lambda_eff
 from theory.catalogue import block_product, block_sum, monomial, regular
 from theory.deep_linear import admissible_index_sets, deep_linear, greedy_index_set
-from theory.fibred_quadratic import fibred_quadratic_thermodynamics
+from theory.fibred_quadratic import VolumePoint, fibred_quadratic_thermodynamics, fibred_quadratic_volume
 from theory.learning_coefficient import LearningCoefficient, Status
 from theory.newton import NewtonAnalysis, newton_rlct
 from theory.polynomial import PolynomialLoss, polynomial_loss
@@ -17,7 +17,9 @@ __all__ = [
     "ConstantFit",
     "PrecisionError",
     "ThermoPoint",
+    "VolumePoint",
     "fibred_quadratic_thermodynamics",
+    "fibred_quadratic_volume",
     "fit_constant",
     "slt_free_energy",
     "slt_lambda_eff",

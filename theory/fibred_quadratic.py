@@ -12,13 +12,15 @@ polynomial side of the ``gap`` scenario, K = x²y² + s²x².
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mpmath
 import sympy
 
-from theory.precision import refined, with_precision_contract
+from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 
-__all__ = ["fibred_quadratic_thermodynamics"]
+__all__ = ["VolumePoint", "fibred_quadratic_thermodynamics", "fibred_quadratic_volume"]
 
 
 def _g(expression: str) -> tuple[sympy.Expr, list[mpmath.mpf]]:
@@ -45,7 +47,8 @@ def _g(expression: str) -> tuple[sympy.Expr, list[mpmath.mpf]]:
 def fibred_quadratic_thermodynamics(g: str, n: object, prior_var: object = 1, dps: int = 30) -> ThermoPoint:
     """F(n), λ_eff(n) and C(n) of K = x²·g(y) with N(0, σ²) priors, to ``dps`` digits (precision contract)."""
     expr, features = _g(g)
-    size, var = mpmath.mpf(str(n)), mpmath.mpf(str(prior_var))
+    with mpmath.workdps(input_precision(dps)):
+        size, var = mpmath.mpf(str(n)), mpmath.mpf(str(prior_var))
     if not size > 0 or not var > 0:
         raise ValueError(f"n and prior_var must be positive, got n = {n!r}, prior_var = {prior_var!r}")
     y = sympy.Symbol("y")
@@ -79,3 +82,56 @@ def fibred_quadratic_thermodynamics(g: str, n: object, prior_var: object = 1, dp
     extra = int(mpmath.log10(size + 10)) + 5
     (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"x²·({g}) at n = {n}", extra=extra)
     return ThermoPoint(size, free_energy, lam, heat, digits)
+
+
+@dataclass(frozen=True)
+class VolumePoint:
+    """V(ε) = prior mass of {K < ε} and its local scaling exponent d log V / d log ε (→ λ as ε → 0, with a
+    (m−1)·log-correction: V(ε) ~ c·ε^λ·(log 1/ε)^(m−1); Watanabe 2009, §2.4), to ``digits`` digits."""
+
+    eps: mpmath.mpf
+    volume: mpmath.mpf
+    exponent: mpmath.mpf
+    digits: int
+
+
+def fibred_quadratic_volume(g: str, eps: object, prior_var: object = 1, dps: int = 30) -> VolumePoint:
+    """V(ε) and d log V/d log ε for K = x²·g(y) with N(0, σ²) priors (precision contract).
+
+    Given y, {x²g(y) < ε} is an interval in x, so V(ε) = E_y[erf(√(ε/(2σ²g)))] and
+    V'(ε) = E_y[exp(−ε/(2σ²g)) / (σ·√(2π·ε·g))]; the exponent is ε·V'(ε)/V(ε).
+    """
+    expr, features = _g(g)
+    with mpmath.workdps(input_precision(dps)):
+        level, var = mpmath.mpf(str(eps)), mpmath.mpf(str(prior_var))
+    if not level > 0 or not var > 0:
+        raise ValueError(f"eps and prior_var must be positive, got eps = {eps!r}, prior_var = {prior_var!r}")
+    y = sympy.Symbol("y")
+    values = sympy.lambdify(y, expr, modules="mpmath")
+    sigma, width = mpmath.sqrt(var), mpmath.sqrt(level)
+
+    def compute(refine: bool) -> list[mpmath.mpf]:
+        density = 1 / mpmath.sqrt(2 * mpmath.pi * var)
+
+        def parts(t: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            gy = values(t)
+            prior = density * mpmath.exp(-t * t / (2 * var))
+            if gy <= 0:
+                return prior, mpmath.mpf(0)
+            return prior * mpmath.erf(mpmath.sqrt(level / (2 * var * gy))), prior * mpmath.exp(-level / (2 * var * gy)) / (
+                sigma * mpmath.sqrt(2 * mpmath.pi * level * gy)
+            )
+
+        scales = {sigma, 4 * sigma, 8 * sigma, width, width / 8, 8 * width}
+        points = {mpmath.mpf(0)} | scales | {-s for s in scales} | set(features)
+        for f in features:
+            points |= {f + width, f - width, f + width / 8, f - width / 8}
+        breaks = [-mpmath.inf, *sorted(p for p in points if abs(p) < 16 * sigma), mpmath.inf]
+        if refine:
+            breaks = refined(breaks)
+        volume = mpmath.quad(lambda t: parts(t)[0], breaks)
+        slope = mpmath.quad(lambda t: parts(t)[1], breaks)
+        return [volume, level * slope / volume]
+
+    (volume, exponent), digits = with_precision_contract(compute, dps, f"V(ε) of x²·({g}) at ε = {eps}")
+    return VolumePoint(level, volume, exponent, digits)

@@ -33,7 +33,7 @@ import mpmath
 import numpy as np
 
 from theory.polynomial import Exponent, polynomial_loss
-from theory.precision import refined, with_precision_contract
+from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 
 __all__ = ["polynomial_thermodynamics"]
@@ -245,7 +245,8 @@ def polynomial_thermodynamics(
         raise ValueError(f"K has {d} variables; exact quadrature covers d ≤ 3")
     if (box is None) == (prior_var is None):
         raise ValueError("give exactly one prior: box=(low, high) for the uniform prior, or prior_var for N(0, σ²I)")
-    size = mpmath.mpf(str(n)) if not isinstance(n, mpmath.mpf) else n
+    with mpmath.workdps(input_precision(dps)):
+        size = mpmath.mpf(str(n)) if not isinstance(n, mpmath.mpf) else n
     if not size > 0:
         raise ValueError(f"n must be positive, got {n!r}")
     if box is not None:

@@ -38,6 +38,13 @@ def agreeing_digits(a: mpmath.mpf, b: mpmath.mpf) -> int:
     return max(0, int(mpmath.floor(-mpmath.log10(abs(a - b) / scale))))
 
 
+def input_precision(dps: object) -> int:
+    """Working digits for reading decimal inputs such as n = "31.6228": far beyond what the contract works
+    at, so that an input that binary floating point cannot represent exactly (0.01, 31.6228) is not rounded
+    to 53 bits before the computation starts (that would cap every result near 17 correct digits)."""
+    return (dps if isinstance(dps, int) and not isinstance(dps, bool) and dps > 0 else 0) + 80
+
+
 def with_precision_contract(
     compute: Callable[[bool], Sequence[mpmath.mpf]], dps: int, what: str, guard: int = 10, extra: int = 0
 ) -> tuple[list[mpmath.mpf], int]:

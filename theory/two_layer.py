@@ -24,7 +24,7 @@ from collections.abc import Sequence
 
 import mpmath
 
-from theory.precision import refined, with_precision_contract
+from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import positive_int
 
@@ -151,18 +151,19 @@ def two_layer_thermodynamics(
         dps: significant digits to guarantee.
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
-    size = _nonnegative(n, "n")
+    with mpmath.workdps(input_precision(dps)):
+        size = _nonnegative(n, "n")
+        s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
+        s_a, s_b = _nonnegative(s_a, "prior variance s_a"), _nonnegative(s_b, "prior variance s_b")
+        if isinstance(singular_values, (str, bytes)) or len(singular_values) > min(n_in, n_out):
+            raise ValueError(
+                f"singular_values {singular_values!r} must be a list of at most min(inputs, outputs) = {min(n_in, n_out)} numbers"
+            )
+        values = [_nonnegative(s, f"singular_values[{i}]") for i, s in enumerate(singular_values)]
     if size == 0:
         raise ValueError(f"n must be positive, got {n!r}")
-    s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
-    s_a, s_b = _nonnegative(s_a, "prior variance s_a"), _nonnegative(s_b, "prior variance s_b")
     if s_a == 0 or s_b == 0:
         raise ValueError(f"prior variances must be positive, got {prior_var!r}")
-    if isinstance(singular_values, (str, bytes)) or len(singular_values) > min(n_in, n_out):
-        raise ValueError(
-            f"singular_values {singular_values!r} must be a list of at most min(inputs, outputs) = {min(n_in, n_out)} numbers"
-        )
-    values = [_nonnegative(s, f"singular_values[{i}]") for i, s in enumerate(singular_values)]
     if h != 1:
         raise ValueError(
             f"hidden = {h}: exact evaluation currently covers hidden = 1 only; use the sampling layer for larger widths"

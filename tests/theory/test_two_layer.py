@@ -116,3 +116,11 @@ def test_precision_contract_reports_the_digits_reached():
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         two_layer_thermodynamics(*args)
+
+
+def test_decimal_inputs_are_read_at_full_precision():
+    """n = "31.6228" is not a binary fraction: read at 53 bits it would shift F(n) near the 17th digit."""
+    point = two_layer_thermodynamics("31.6228", ["0.1"], inputs=1, hidden=1, outputs=1, dps=30)
+    with mpmath.workdps(60):
+        reference = two_layer_thermodynamics(mpmath.mpf("31.6228"), ["0.1"], inputs=1, hidden=1, outputs=1, dps=40)
+        assert abs(point.free_energy - reference.free_energy) < mpmath.mpf(10) ** -29
