@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from numerics import LocalPosterior, deep_linear_apply, deep_linear_teacher, mse_loss, run_chains, sgld, teacher_student_data

@@ -255,5 +255,5 @@ def sweep_report(sweep: dict[str, Any]) -> Report:
             + [h.get(k, "") for k in number_keys] for j, h in zip(jobs, headlines)]  # fmt: skip
     counts = sweep.get("counts", {})
     findings = [f"{len(jobs)} jobs of task {task}: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "."]
-    return Report(f"slt-verifier: sweep of {task}", f"One row per job; the columns before 'status' are the fields the grid varies.",
+    return Report(f"slt-verifier: sweep of {task}", "One row per job; the columns before 'status' are the fields the grid varies.",
                   {"scenario": "sweep", **sweep}, findings, [Table("jobs", columns, rows)], [], {"task": task, "varying": varying})  # fmt: skip
