@@ -13,6 +13,7 @@ polynomial side of the ``gap`` scenario, K = x²y² + s²x².
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import sympy
@@ -44,19 +45,45 @@ def _g(expression: str) -> tuple[sympy.Expr, list[mpmath.mpf]]:
     return g, features
 
 
-def fibred_quadratic_thermodynamics(g: str, n: object, prior_var: object = 1, dps: int = 30) -> ThermoPoint:
-    """F(n), λ_eff(n) and C(n) of K = x²·g(y) with N(0, σ²) priors, to ``dps`` digits (precision contract)."""
+def _fibre(g: str, value: object, prior_var: object, dps: int, name: str) -> tuple[Any, list[mpmath.mpf], mpmath.mpf, mpmath.mpf]:
+    """(g as an mpmath function, its features, the positive input ``value``, σ²), inputs read at full precision."""
     expr, features = _g(g)
     with mpmath.workdps(input_precision(dps)):
-        size, var = mpmath.mpf(str(n)), mpmath.mpf(str(prior_var))
-    if not size > 0 or not var > 0:
-        raise ValueError(f"n and prior_var must be positive, got n = {n!r}, prior_var = {prior_var!r}")
-    y = sympy.Symbol("y")
-    values = sympy.lambdify(y, expr, modules="mpmath")
-    sigma, width = mpmath.sqrt(var), 1 / mpmath.sqrt(size)
-    for value in [float(values(f)) for f in features]:
-        if value < -1e-12:
-            raise ValueError(f"g(y) = {g} takes negative values, so K = x²·g(y) is not a loss")
+        number, var = mpmath.mpf(str(value)), mpmath.mpf(str(prior_var))
+    if not number > 0 or not var > 0:
+        raise ValueError(f"{name} and prior_var must be positive, got {name} = {value!r}, prior_var = {prior_var!r}")
+    values = sympy.lambdify(sympy.Symbol("y"), expr, modules="mpmath")
+    if any(float(values(f)) < -1e-12 for f in features):
+        raise ValueError(f"g(y) = {g} takes negative values, so K = x²·g(y) is not a loss")
+    return values, features, number, var
+
+
+def _gaussian_integrals(integrand, var: mpmath.mpf, width: mpmath.mpf, features: list[mpmath.mpf],
+                        near: tuple[mpmath.mpf, ...], refine: bool) -> list[mpmath.mpf]:  # fmt: skip
+    """∫ integrand(y)[j] dy over R for every component j, with breakpoints at the prior's scale σ, at ``width``
+    and at each feature of g (± ``near``·width); the integrand runs once per node, shared by the components."""
+    sigma = mpmath.sqrt(var)
+    scales = {sigma, 4 * sigma, 8 * sigma, width, width / 8, 8 * width}
+    points = {mpmath.mpf(0)} | scales | {-s for s in scales} | set(features)
+    for f in features:
+        points |= {f + k * width for k in near} | {f - k * width for k in near}
+    breaks = [-mpmath.inf, *sorted(p for p in points if abs(p) < 16 * sigma), mpmath.inf]
+    if refine:
+        breaks = refined(breaks)
+    memo: dict[mpmath.mpf, tuple[mpmath.mpf, ...]] = {}
+
+    def cached(t: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
+        if t not in memo:
+            memo[t] = integrand(t)
+        return memo[t]
+
+    components = len(integrand(mpmath.mpf(0)))
+    return [mpmath.quad(lambda t, j=j: cached(t)[j], breaks) for j in range(components)]
+
+
+def fibred_quadratic_thermodynamics(g: str, n: object, prior_var: object = 1, dps: int = 30) -> ThermoPoint:
+    """F(n), λ_eff(n) and C(n) of K = x²·g(y) with N(0, σ²) priors, to ``dps`` digits (precision contract)."""
+    values, features, size, var = _fibre(g, n, prior_var, dps, "n")
 
     def compute(refine: bool) -> list[mpmath.mpf]:
         density = 1 / mpmath.sqrt(2 * mpmath.pi * var)
@@ -67,15 +94,7 @@ def fibred_quadratic_thermodynamics(g: str, n: object, prior_var: object = 1, dp
             w = density * mpmath.exp(-t * t / (2 * var)) / mpmath.sqrt(d)
             return w, w * gy * var / d, w * 3 * (gy * var / d) ** 2
 
-        scales = {sigma, 4 * sigma, 8 * sigma, width, width / 8, 8 * width}
-        points = {mpmath.mpf(0)} | {s for s in scales} | {-s for s in scales} | set(features)
-        for f in features:
-            points |= {f + width, f - width}
-        inside = sorted(p for p in points if abs(p) < 16 * sigma)
-        breaks = [-mpmath.inf, *inside, mpmath.inf]
-        if refine:
-            breaks = refined(breaks)
-        i0, i1, i2 = (mpmath.quad(lambda t, j=j: moments(t)[j], breaks) for j in range(3))
+        i0, i1, i2 = _gaussian_integrals(moments, var, 1 / mpmath.sqrt(size), features, (1,), refine)
         z, lam, heat = thermo_from_moments(size, i0, i1, i2)
         return [-mpmath.log(z), lam, heat]
 
@@ -101,14 +120,8 @@ def fibred_quadratic_volume(g: str, eps: object, prior_var: object = 1, dps: int
     Given y, {x²g(y) < ε} is an interval in x, so V(ε) = E_y[erf(√(ε/(2σ²g)))] and
     V'(ε) = E_y[exp(−ε/(2σ²g)) / (σ·√(2π·ε·g))]; the exponent is ε·V'(ε)/V(ε).
     """
-    expr, features = _g(g)
-    with mpmath.workdps(input_precision(dps)):
-        level, var = mpmath.mpf(str(eps)), mpmath.mpf(str(prior_var))
-    if not level > 0 or not var > 0:
-        raise ValueError(f"eps and prior_var must be positive, got eps = {eps!r}, prior_var = {prior_var!r}")
-    y = sympy.Symbol("y")
-    values = sympy.lambdify(y, expr, modules="mpmath")
-    sigma, width = mpmath.sqrt(var), mpmath.sqrt(level)
+    values, features, level, var = _fibre(g, eps, prior_var, dps, "eps")
+    sigma = mpmath.sqrt(var)
 
     def compute(refine: bool) -> list[mpmath.mpf]:
         density = 1 / mpmath.sqrt(2 * mpmath.pi * var)
@@ -122,15 +135,7 @@ def fibred_quadratic_volume(g: str, eps: object, prior_var: object = 1, dps: int
                 sigma * mpmath.sqrt(2 * mpmath.pi * level * gy)
             )
 
-        scales = {sigma, 4 * sigma, 8 * sigma, width, width / 8, 8 * width}
-        points = {mpmath.mpf(0)} | scales | {-s for s in scales} | set(features)
-        for f in features:
-            points |= {f + width, f - width, f + width / 8, f - width / 8}
-        breaks = [-mpmath.inf, *sorted(p for p in points if abs(p) < 16 * sigma), mpmath.inf]
-        if refine:
-            breaks = refined(breaks)
-        volume = mpmath.quad(lambda t: parts(t)[0], breaks)
-        slope = mpmath.quad(lambda t: parts(t)[1], breaks)
+        volume, slope = _gaussian_integrals(parts, var, mpmath.sqrt(level), features, (1, mpmath.mpf(1) / 8), refine)
         return [volume, level * slope / volume]
 
     (volume, exponent), digits = with_precision_contract(compute, dps, f"V(ε) of x²·({g}) at ε = {eps}")
