@@ -47,7 +47,7 @@ def two_layer_gibbs(spec: Spec) -> dict[str, Any]:
 
 def llc(spec: Spec) -> dict[str, Any]:
     import numerics
-    from proofs_checks.claims import samplable
+    from proofs_checks.sampling import sampler_settings, samplable
     from proofs_checks.spec import spec_from_tables
 
     tables = {name: spec[name] for name in ("model", "data", "sampler") if name in spec}
@@ -56,9 +56,7 @@ def llc(spec: Spec) -> dict[str, Any]:
     seed = int(spec.get("seed", 0))
     loss, center, data, n = samplable(parsed, seed)
     nbeta = sampler.get("nbeta", numerics.default_nbeta(n))
-    result = numerics.estimate_llc(loss, center, data, seed=seed, nbeta=nbeta, gamma=float(sampler.get("gamma", 1.0)),
-                                   num_chains=int(sampler.get("chains", 4)), num_steps=sampler.get("steps"),
-                                   batch_size=int(sampler.get("batch", 500)))  # fmt: skip
+    result = numerics.estimate_llc(loss, center, data, seed=seed, nbeta=nbeta, **sampler_settings(sampler))
     return numerics.summary_row(result)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import jax
@@ -15,6 +14,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 
 import numerics
 import theory
+from proofs_checks.sampling import samplable
+from proofs_checks.spec import Spec
 from proofs_checks.cli._common import UserError, emit, int_list, stdout, user_errors
 
 app = typer.Typer(help="Sampled local learning coefficient λ̂ (SGLD, calibrated step size, R-hat/ESS).", no_args_is_help=True)
@@ -125,11 +126,9 @@ def deep_linear(
         truth = theory.deep_linear(sizes, rank)
         if n < 2:
             raise ValueError(f"--n must be at least 2, got {n}")
-        key_teacher, key_data = jax.random.split(jax.random.key(seed))
-        teacher = numerics.deep_linear_teacher(key_teacher, sizes, rank)
-        data = numerics.teacher_student_data(key_data, numerics.deep_linear_apply, teacher, n, sizes[0])
-    result = _run(numerics.mse_loss(numerics.deep_linear_apply), teacher, data, seed=seed, chains=chains, steps=steps,
-                  eps=eps, gamma=gamma, nbeta=nbeta, batch=batch, burn_in=burn_in)  # fmt: skip
+        model, teacher, data, _ = samplable(Spec("deep_linear", {"widths": sizes, "rank": rank}, sampler={"n": n}), seed)
+    result = _run(model, teacher, data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
+                  batch=batch, burn_in=burn_in)  # fmt: skip
     extra = {"family": "deep_linear", "widths": sizes, "rank": rank, "n": n, "noise": 0.0}
     _report(result, f"Deep linear network {sizes}, teacher rank {rank}, n = {n}", truth, extra, as_json)
 
@@ -187,21 +186,12 @@ def network(
     as_json: JsonOption = False,
 ) -> None:
     """λ̂ of a multilayer perceptron at the given weights on the given data."""
-    losses: dict[str, Callable] = {"mse": numerics.mse_loss, "cross-entropy": numerics.cross_entropy_loss}
-    if loss not in losses:
+    if loss not in ("mse", "cross-entropy"):
         raise UserError(f"--loss must be mse or cross-entropy, got {loss!r}")
+    spec = Spec("network", {"params": params, "activation": activation, "loss": loss}, data={"path": data})
     with user_errors():
-        center = numerics.mlp_params_from_arrays(numerics.load_arrays(params))
-        arrays = numerics.load_arrays(data)
-        if set(arrays) < {"x", "y"}:
-            raise ValueError(f"the data file must hold arrays named x and y, found {sorted(arrays)}")
-        batch_data = {"x": jnp.asarray(arrays["x"], dtype=jnp.float32), "y": jnp.asarray(arrays["y"])}
-        if batch_data["x"].ndim != 2 or batch_data["x"].shape[1] != center[0]["w"].shape[1]:
-            raise ValueError(f"x must have shape (n, {center[0]['w'].shape[1]}) for these weights, got {tuple(batch_data['x'].shape)}")
-        if loss == "mse":
-            batch_data["y"] = batch_data["y"].astype(jnp.float32)
-        apply = numerics.mlp_apply(activation)
-    result = _run(losses[loss](apply), center, batch_data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma,
-                  nbeta=nbeta, batch=batch, burn_in=burn_in)  # fmt: skip
+        model, center, batch_data, _ = samplable(spec)
+    result = _run(model, center, batch_data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
+                  batch=batch, burn_in=burn_in)  # fmt: skip
     extra = {"family": "mlp", "params": params, "data": data, "loss": loss, "activation": activation}
     _report(result, f"Network {params} on {data} ({loss}, {activation})", None, extra, as_json)
