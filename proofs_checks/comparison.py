@@ -140,3 +140,12 @@ def log_grid(low: float, high: float, per_decade: int) -> list[str]:
         raise ValueError(f"need 1 < low < high and per_decade ≥ 1, got {low}, {high}, {per_decade}")
     count = round(math.log10(high / low) * per_decade)
     return [mpmath.nstr(mpmath.mpf(low) * mpmath.mpf(10) ** (mpmath.mpf(k) / per_decade), 6) for k in range(count + 1)]
+
+
+def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """Least-squares slope of log y against log x (how n* grows with 1/s or d); None below two points."""
+    if len(xs) < 2:
+        return None
+    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
+    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)

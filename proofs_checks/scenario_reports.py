@@ -8,20 +8,13 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import mpmath
-import numpy as np
 
 from proofs_checks import scenarios
-from proofs_checks.comparison import SLT, log_grid
+from proofs_checks.comparison import SLT, log_grid, loglog_slope
 from proofs_checks.report import Column, Report, Table
 
 Progress = Callable[[str], None] | None
 REGIME_COLOURS = {SLT: "#2f855a", "crossover": "#b7791f", "pre-asymptotic": "#9b2c2c"}
-
-
-def _slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    if len(xs) < 2:
-        return None
-    return float(np.polyfit(np.log(xs), np.log(ys), 1)[0])
 
 
 def gap_report(
@@ -43,7 +36,7 @@ def gap_report(
     truth, apparent = runs[0][0].truth, runs[0][0].apparent
     stars = [None if c.n_star is None else float(c.n_star) for c, _ in runs]
     reached = [(s, n) for s, n in zip(s_values, stars) if n is not None]
-    slope = _slope([1 / s for s, _ in reached], [n for _, n in reached])
+    slope = loglog_slope([1 / s for s, _ in reached], [n for _, n in reached])
 
     fig1, ax = plt.subplots(figsize=(8, 4.8))
     ns = [float(n) for n in sizes]
@@ -178,7 +171,7 @@ def dimension_report(dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, t
         ax.loglog([d for d, _ in reached], [reached[0][1] * (d / reached[0][0]) ** (2 * alpha) for d, _ in reached], "k:",
                   label=f"∝ d^{2 * alpha:g} = 1/s_d²")  # fmt: skip
     ax.set_xlabel("d"), ax.set_ylabel("n*"), ax.legend(fontsize=7)
-    slope = _slope([d for d, _ in reached], [n for _, n in reached]) if len(reached) >= 2 else None
+    slope = loglog_slope([d for d, _ in reached], [n for _, n in reached])
     columns = [Column("d", ""), Column("λ = d²/2", "exact"), Column("s_d", ""), Column("n*", "sampled")]
     rows = [[str(r["d"]), r["lambda"], f"{r['smallest_s']:.3g}", "not reached" if r["n_star"] is None else f"{r['n_star']:.3g}"] for r in results]
     findings = [f"n* grows with d at slope {slope:.2f} on log–log axes (1/s_d² gives {2 * alpha:g})." if slope is not None else "n* was reached for fewer than two d."]

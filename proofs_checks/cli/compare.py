@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 import mpmath
@@ -12,19 +11,9 @@ from rich.progress import Progress
 
 from proofs_checks.cli._common import UserError, emit, float_list, stdout, user_errors
 from proofs_checks import scenarios
-from proofs_checks.comparison import log_grid
+from proofs_checks.comparison import log_grid, loglog_slope
 
 app = typer.Typer(help="Where the SLT prediction describes exact finite-n values, and where it breaks.", no_args_is_help=True)
-
-
-def _slope(s_values: list[float], n_stars: list[float | None]) -> float | None:
-    """Least-squares slope of log n* against log(1/s) over the values where n* was reached."""
-    pairs = [(math.log(1 / s), math.log(n)) for s, n in zip(s_values, n_stars) if n is not None]
-    if len(pairs) < 2:
-        return None
-    mx = sum(x for x, _ in pairs) / len(pairs)
-    my = sum(y for _, y in pairs) / len(pairs)
-    return sum((x - mx) * (y - my) for x, y in pairs) / sum((x - mx) ** 2 for x, _ in pairs)
 
 
 @app.command()
@@ -52,7 +41,8 @@ def gap(
                 results.append(scenarios.gap(value, sizes, tolerance, dps)[0])
             bar.advance(task)
     n_stars = [None if c.n_star is None else float(c.n_star) for c in results]
-    slope = _slope(s_values, n_stars)
+    reached = [(1 / v, n) for v, n in zip(s_values, n_stars) if n is not None]
+    slope = loglog_slope([x for x, _ in reached], [n for _, n in reached])
     payload = {
         "scenario": "gap",
         "model": {"inputs": 2, "hidden": 1, "outputs": 2, "prior_var": 1},
