@@ -183,6 +183,20 @@ def _lc_value(lc: theory.LearningCoefficient) -> TheoryValue:
     return TheoryValue(float(lc.lam), str(lc.lam), kind, lc.source)
 
 
+def _llc_sample(model: Callable[[], tuple[Any, Any, Any]], settings: dict[str, Any]) -> Callable[[int], Sampled]:
+    """sample(seed): λ̂ by ``numerics.estimate_llc`` of ``model() = (loss, w*, data)``, built only when sampled."""
+
+    def sample(seed: int) -> Sampled:
+        loss, center, data = model()
+        result = numerics.estimate_llc(loss, center, data, seed=seed, **settings)
+        estimate = result.llc
+        if result.mala_acceptance < result.min_acceptance:  # a biased step size makes the case unhealthy
+            estimate = estimate._replace(diagnostics={**estimate.diagnostics, "healthy": False, "warnings": result.warnings()})
+        return Sampled(estimate, result.settings)
+
+    return sample
+
+
 def llc_case(
     name: str,
     loss: numerics.models.Loss,
@@ -195,15 +209,7 @@ def llc_case(
     **settings: Any,
 ) -> RegressionCase:
     """λ̂ of ``loss`` at ``center`` (``numerics.estimate_llc`` with ``settings``) against ``lam()``."""
-
-    def sample(seed: int) -> Sampled:
-        result = numerics.estimate_llc(loss, center, data, seed=seed, **settings)
-        estimate = result.llc
-        if result.mala_acceptance < result.min_acceptance:  # a biased step size makes the case unhealthy
-            estimate = estimate._replace(diagnostics={**estimate.diagnostics, "healthy": False, "warnings": result.warnings()})
-        return Sampled(estimate, result.settings)
-
-    return RegressionCase(name, "λ̂", lam, sample, bias_budget, tier)
+    return RegressionCase(name, "λ̂", lam, _llc_sample(lambda: (loss, center, data), settings), bias_budget, tier)
 
 
 def polynomial_case(expression: str, nbeta: float, gamma: float = 1.0, *, bias_budget: float = 0.04, tier: str = "fast", dps: int = 10) -> RegressionCase:
@@ -225,11 +231,15 @@ def deep_linear_case(widths: Sequence[int], rank: int, n: int = 10_000, *, bias_
     """λ̂ at a rank-r teacher (noise-free data, default settings) against Aoyagi's λ; the budget covers the
     finite-nβ gap between λ_eff and λ, since the theory side is asymptotic."""
     widths = list(widths)
-    teacher = numerics.deep_linear_teacher(jax.random.key(1), widths, rank)
-    data = numerics.teacher_student_data(jax.random.key(2), numerics.deep_linear_apply, teacher, n, widths[0])
+
+    def model() -> tuple[Any, Any, Any]:  # built when the case is sampled, not when the catalogue is listed
+        teacher = numerics.deep_linear_teacher(jax.random.key(1), widths, rank)
+        data = numerics.teacher_student_data(jax.random.key(2), numerics.deep_linear_apply, teacher, n, widths[0])
+        return numerics.mse_loss(numerics.deep_linear_apply), teacher, data
+
     lam = lambda: _lc_value(theory.deep_linear(widths, rank))
-    return llc_case(f"deep-linear {','.join(map(str, widths))} r={rank}", numerics.mse_loss(numerics.deep_linear_apply),
-                    teacher, data, lam, bias_budget=bias_budget, tier=tier)  # fmt: skip
+    name = f"deep-linear {','.join(map(str, widths))} r={rank}"
+    return RegressionCase(name, "λ̂", lam, _llc_sample(model, {}), bias_budget, tier)
 
 
 def regular_case(dim: int, nbeta: float = 1000.0, *, bias_budget: float = 0.04, tier: str = "fast") -> RegressionCase:
@@ -246,6 +256,7 @@ def two_layer_gibbs_case(singular_values: Sequence[float], inputs: int, outputs:
     s = list(singular_values) + [0.0] * (min(inputs, outputs) - len(singular_values))
     target = np.zeros((outputs, inputs))
     target[np.arange(len(s)), np.arange(len(s))] = s
+    burn_in = steps // 10
 
     def exact() -> TheoryValue:
         point = theory.two_layer_thermodynamics(n, [str(v) for v in singular_values], inputs=inputs, hidden=1, outputs=outputs, dps=15)
@@ -253,12 +264,10 @@ def two_layer_gibbs_case(singular_values: Sequence[float], inputs: int, outputs:
                            f"theory.two_layer_thermodynamics, {point.digits} digits")  # fmt: skip
 
     def sample(seed: int) -> Sampled:
-        sampler = numerics.two_layer_gibbs(jnp.asarray(target, dtype=jnp.float32), 1, n)
-        start = (jnp.zeros((1, inputs)), jnp.zeros((outputs, 1)))
-        trace = numerics.run_chains(sampler, jax.random.key(seed), start, chains, steps)
-        estimate = numerics.energy(trace.info["loss"], n=1, burn_in=steps // 10)
-        scaled = estimate._replace(value=n * estimate.value, stderr=n * estimate.stderr, per_chain=n * estimate.per_chain)
-        return Sampled(scaled, {"sampler": "two-layer Gibbs", "n": n, "chains": chains, "steps": steps, "burn_in": steps // 10})
+        from proofs_checks.scenarios import gibbs_point
+
+        point = gibbs_point(target, 1, n, seed, chains, steps, burn_in)
+        return Sampled(point.lambda_eff, {"sampler": "two-layer Gibbs", "n": n, "chains": chains, "steps": steps, "burn_in": burn_in})
 
     name = f"two-layer-gibbs {inputs}x1x{outputs} s={','.join(f'{v:g}' for v in singular_values)} n={n:g}"
     return RegressionCase(name, "n·E_n[K]", exact, sample, 0.0, tier)

@@ -56,13 +56,14 @@ def _run(specs: list[dict[str, Any]], executor: Any) -> list[Any]:
     return [r.result for r in results]
 
 
-def gibbs_point(target: np.ndarray, hidden: int, n: float, seed: int, chains: int = 8, steps: int = 2000) -> SampledPoint:
-    """λ_eff(n) and C(n) of the two-layer linear model (unit priors) by blocked Gibbs, burn-in 20%."""
+def gibbs_point(target: np.ndarray, hidden: int, n: float, seed: int, chains: int = 8, steps: int = 2000,
+                burn_in: int | None = None) -> SampledPoint:  # fmt: skip
+    """λ_eff(n) and C(n) of the two-layer linear model (unit priors) by blocked Gibbs (burn-in 20% by default)."""
     outputs, inputs = target.shape
     sampler = numerics.two_layer_gibbs(jnp.asarray(target, dtype=jnp.float32), hidden, n)
     start = (jnp.zeros((hidden, inputs)), jnp.zeros((outputs, hidden)))
     trace = numerics.run_chains(sampler, jax.random.key(seed), start, chains, steps)
-    losses, burn_in = trace.info["loss"], steps // 5
+    losses, burn_in = trace.info["loss"], steps // 5 if burn_in is None else burn_in
     energy = numerics.energy(losses, n=1, burn_in=burn_in)
     lam = energy._replace(value=n * energy.value, stderr=n * energy.stderr, per_chain=n * energy.per_chain)
     return SampledPoint(n, lam, numerics.heat_capacity(losses, nbeta=n, burn_in=burn_in))
