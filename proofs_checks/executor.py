@@ -103,6 +103,8 @@ def _single_threaded() -> None:
 
 
 class Executor(Protocol):
+    """Runs jobs and yields (index into ``specs``, result of ``run_job``) as each one finishes."""
+
     def submit_all(self, specs: Sequence[Spec]) -> Iterator[tuple[int, tuple[str, Any, str | None, float]]]: ...
 
 
@@ -148,7 +150,7 @@ class RayExecutor:
                 yield pending.pop(reference), self.ray.get(reference)
 
 
-def make_executor(kind: str = "local", workers: int = 1, address: str | None = None) -> LocalExecutor | RayExecutor:
+def make_executor(kind: str = "local", workers: int = 1, address: str | None = None) -> Executor:
     if kind == "local":
         return LocalExecutor(workers)
     if kind == "ray":
@@ -156,7 +158,7 @@ def make_executor(kind: str = "local", workers: int = 1, address: str | None = N
     raise ValueError(f"executor must be local or ray, got {kind!r}")
 
 
-def run_jobs(specs: Sequence[Spec], executor: LocalExecutor | RayExecutor | None = None, cache: Cache | None = None,
+def run_jobs(specs: Sequence[Spec], executor: Executor | None = None, cache: Cache | None = None,
              progress: Progress | None = None) -> list[JobResult]:  # fmt: skip
     """Every job's result, in the order of ``specs``: cached ones first, the rest through ``executor``."""
     executor = executor or LocalExecutor(1)

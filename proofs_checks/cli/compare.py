@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.progress import Progress
 
 from proofs_checks.cli._common import UserError, emit, float_list, stdout, user_errors
-from proofs_checks import scenarios
 from proofs_checks.comparison import log_grid, loglog_slope
 
 app = typer.Typer(help="Where the SLT prediction describes exact finite-n values, and where it breaks.", no_args_is_help=True)
@@ -27,6 +26,8 @@ def gap(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
     """A 2×1×2 linear model with target singular values (s, 0): rank-1 SLT (λ = 3/2) against rank-0 (λ = 1, m = 2)."""
+    from proofs_checks import scenarios
+
     s_values = float_list(s, "--s")
     if any(not 0 < v < 10 for v in s_values):
         raise UserError(f"--s values must lie in (0, 10), got {s!r}")

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import jax
-import jax.numpy as jnp
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-import numerics
 import theory
-from proofs_checks.sampling import samplable
-from proofs_checks.spec import Spec
 from proofs_checks.cli._common import UserError, emit, int_list, stdout, user_errors
+from proofs_checks.spec import Spec
+
+if TYPE_CHECKING:  # jax and numerics load when a command runs, not when `sltv` starts
+    import numerics
 
 app = typer.Typer(help="Sampled local learning coefficient λ̂ (SGLD, calibrated step size, R-hat/ESS).", no_args_is_help=True)
 
@@ -39,6 +38,8 @@ def _positive(value: Any, option: str) -> None:
 
 
 def _run(loss, center, data, *, seed, chains, steps, eps, gamma, nbeta, batch, burn_in) -> numerics.LLCResult:
+    import numerics
+
     for value, option in [(chains, "--chains"), (steps, "--steps"), (eps, "--eps"), (nbeta, "--nbeta"), (batch, "--batch")]:
         _positive(value, option)
     if gamma < 0:
@@ -65,6 +66,8 @@ def _run(loss, center, data, *, seed, chains, steps, eps, gamma, nbeta, batch, b
 
 
 def _versions() -> dict[str, str]:
+    import jax
+
     names = ["slt-verifier", "jax", "jaxlib", "blackjax", "arviz", "numpy"]
     found = {}
     for name in names:
@@ -76,6 +79,8 @@ def _versions() -> dict[str, str]:
 
 
 def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoefficient | None, extra: dict[str, Any], as_json: bool) -> None:
+    import numerics
+
     payload = {
         **numerics.summary_row(result),
         "theory": None if truth is None else {**truth.as_dict()},
@@ -121,6 +126,8 @@ def deep_linear(
     as_json: JsonOption = False,
 ) -> None:
     """λ̂ of a deep linear network at a teacher of rank r, beside Aoyagi's exact λ."""
+    from proofs_checks.sampling import samplable
+
     sizes = int_list(widths, "--widths")
     with user_errors():
         truth = theory.deep_linear(sizes, rank)
@@ -149,6 +156,10 @@ def polynomial(
     as_json: JsonOption = False,
 ) -> None:
     """λ̂ of a polynomial potential K at w*, beside its Newton-polyhedron λ (γ acts as a Gaussian prior)."""
+    import jax.numpy as jnp
+
+    import numerics
+
     names = None if variables is None else variables.split(",")
     with user_errors():
         loss, names = numerics.polynomial_potential(expression, names)
@@ -186,6 +197,8 @@ def network(
     as_json: JsonOption = False,
 ) -> None:
     """λ̂ of a multilayer perceptron at the given weights on the given data."""
+    from proofs_checks.sampling import samplable
+
     if loss not in ("mse", "cross-entropy"):
         raise UserError(f"--loss must be mse or cross-entropy, got {loss!r}")
     spec = Spec("network", {"params": params, "activation": activation, "loss": loss}, data={"path": data})

@@ -21,7 +21,6 @@ from proofs_checks.cli._common import (
     user_errors,
 )
 from proofs_checks.executor import run_jobs
-from proofs_checks.regression import TIERS, load_baselines, save_baselines, select
 
 
 def write_junit(path: Path, results: list[dict[str, Any]]) -> None:
@@ -57,6 +56,8 @@ def regress(
 
     Exit 0 when every case passes, 1 on any regression, 2 on bad input.
     """
+    from proofs_checks.regression import TIERS, load_baselines, save_baselines, select  # jax: loaded when cases run
+
     if tier not in TIERS:
         raise UserError(f"--tier must be one of {', '.join(TIERS)}, got {tier!r}")
     if update and baseline is None:

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from proofs_checks import scenario_reports
 from proofs_checks.cli._common import (
     AddressOption,
     ExecutorOption,
@@ -22,7 +21,6 @@ from proofs_checks.cli._common import (
     stdout,
     user_errors,
 )
-from proofs_checks.report import payload, write_report
 
 SCENARIOS = ("gap", "lora-powerlaw", "dimension", "sweep")
 
@@ -45,6 +43,9 @@ def report(
     as_json: Annotated[bool, typer.Option("--json", help="Print report.json's content on stdout and nothing else.")] = False,
 ) -> None:
     """Write DIR/report.html (figures embedded) and DIR/report.json for a scenario, or for --example."""
+    from proofs_checks import scenario_reports  # matplotlib, jax: loaded when a report is written
+    from proofs_checks.report import payload, write_report
+
     if example == (scenario is not None):
         raise UserError("give a scenario (gap, lora-powerlaw, dimension) or --example, not both")
     if scenario is not None and scenario not in SCENARIOS:
