@@ -10,13 +10,15 @@ computes one value per chain, leaves unhealthy chains out (``numerics.diagnostic
   full-data loss (a minibatch loss would add the minibatch noise to the variance).
 - multi-temperature λ (Watanabe 2013 JMLR 14; Wei, Murfet et al. 2022): E_β[n·L_n] = n·L_n(w0) + λ/β,
   so λ is the slope of a regression of E_β[n·L_n] on 1/β.
-- free energy by thermodynamic integration: F(t) − F(0) = ∫₀ᵗ E_s[L_n] ds with t = nβ.
+- free energy by thermodynamic integration: F(t) − F(0) = ∫₀ᵗ E_s[L_n] ds with t = nβ; or, from
+  λ̂ measured on a ladder of temperatures, F(t) − F(t_1) = ∫ (s·L_n(w*) + λ̂(s)) d log s, since
+  s·E_s[L_n] = s·L_n(w*) + λ̂(s) by the definition of λ̂.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -29,7 +31,9 @@ def _after_burn_in(draws: np.ndarray, burn_in: int) -> np.ndarray:
     if draws.ndim != 2:
         raise ValueError(f"traces must have shape (chains, draws), got {draws.shape}")
     if not 0 <= burn_in < draws.shape[1]:
-        raise ValueError(f"burn_in must be between 0 and the number of draws {draws.shape[1]} (exclusive), got {burn_in}")
+        raise ValueError(
+            f"burn_in must be between 0 and the number of draws {draws.shape[1]} (exclusive), got {burn_in}"
+        )
     return draws[:, burn_in:]
 
 
@@ -48,11 +52,15 @@ def _summarise(statistic: np.ndarray, trace: np.ndarray, extra: dict[str, Any] |
     r = rhat(trace[healthy]) if len(healthy) > 1 else float("nan")
     e = ess(trace[healthy]) if healthy else float("nan")
     if np.isfinite(r) and r > RHAT_THRESHOLD:
-        warnings_.append(f"R-hat {r:.3f} > {RHAT_THRESHOLD}: the chains disagree (not mixed, or stuck in different places)")
+        warnings_.append(
+            f"R-hat {r:.3f} > {RHAT_THRESHOLD}: the chains disagree (not mixed, or stuck in different places)"
+        )
     if len(healthy) < 2:
         warnings_.append("fewer than two healthy chains: no standard error")
     diagnostics = {**health, **(extra or {}), "warnings": warnings_}
-    diagnostics["healthy"] = len(healthy) == health["chains"] and len(healthy) > 1 and not (np.isfinite(r) and r > RHAT_THRESHOLD)
+    diagnostics["healthy"] = (
+        len(healthy) == health["chains"] and len(healthy) > 1 and not (np.isfinite(r) and r > RHAT_THRESHOLD)
+    )
     return Estimate(value, stderr, statistic, r, e, diagnostics)
 
 
@@ -100,7 +108,9 @@ def _per_chain_means(traces: Sequence[np.ndarray], burn_in: int) -> tuple[np.nda
     return np.stack([k.mean(axis=1) for k in kept], axis=1), kept
 
 
-def multi_temperature_lambda(nbetas: Sequence[float], losses: Sequence[np.ndarray], n: int, burn_in: int = 0) -> Estimate:
+def multi_temperature_lambda(
+    nbetas: Sequence[float], losses: Sequence[np.ndarray], n: int, burn_in: int = 0
+) -> Estimate:
     """λ as the least-squares slope of E_β[n·L_n] against 1/β = n/(nβ), one regression per chain.
 
     ``losses[k]`` is the (chains, draws) loss trace at inverse temperature ``nbetas[k]``.
@@ -115,7 +125,9 @@ def multi_temperature_lambda(nbetas: Sequence[float], losses: Sequence[np.ndarra
     trace = np.concatenate([nb * k for nb, k in zip(nbetas, kept)], axis=1)  # health over every temperature
     estimate = _summarise(slopes, trace, {"nbetas": nbetas.tolist(), "n": int(n), "burn_in": int(burn_in)})
     per_temperature = [rhat(nb * k) for nb, k in zip(nbetas, kept)]
-    return estimate._replace(rhat=float(np.nanmax(per_temperature)) if np.any(np.isfinite(per_temperature)) else float("nan"))
+    return estimate._replace(
+        rhat=float(np.nanmax(per_temperature)) if np.any(np.isfinite(per_temperature)) else float("nan")
+    )
 
 
 def thermodynamic_integration(nbetas: Sequence[float], losses: Sequence[np.ndarray], burn_in: int = 0) -> Estimate:
@@ -126,11 +138,111 @@ def thermodynamic_integration(nbetas: Sequence[float], losses: Sequence[np.ndarr
     base measure, F(t) = −log ∫ exp(−t·L_n) φ.
     """
     nbetas = np.asarray(nbetas, dtype=float)
-    if nbetas.ndim != 1 or len(nbetas) < 2 or len(nbetas) != len(losses) or np.any(np.diff(nbetas) <= 0) or nbetas[0] <= 0:
+    if (
+        nbetas.ndim != 1
+        or len(nbetas) < 2
+        or len(nbetas) != len(losses)
+        or np.any(np.diff(nbetas) <= 0)
+        or nbetas[0] <= 0
+    ):
         raise ValueError(f"nbetas must be a positive increasing grid with one loss trace each, got {nbetas.tolist()}")
     means, kept = _per_chain_means(losses, burn_in)
     u = np.log(nbetas)
     integrand = nbetas * means  # s·E_s[L]
     per_chain = nbetas[0] * means[:, 0] + np.sum(0.5 * (integrand[:, 1:] + integrand[:, :-1]) * np.diff(u), axis=1)
     trace = np.concatenate([nb * k for nb, k in zip(nbetas, kept)], axis=1)
-    return _summarise(per_chain, trace, {"nbetas": nbetas.tolist(), "burn_in": int(burn_in), "rule": "trapezoid in log nβ"})
+    return _summarise(
+        per_chain, trace, {"nbetas": nbetas.tolist(), "burn_in": int(burn_in), "rule": "trapezoid in log nβ"}
+    )
+
+
+def free_energy_ladder(nbetas: Sequence[float], llcs: Sequence[Estimate], loss_at_center: float) -> list[Estimate]:
+    """F(t_k) − F(t_1) for every rung t_k of an increasing ladder of nβ, from λ̂ measured at each rung.
+
+    dF/dlog t = t·E_t[L_n] = t·L_n(w*) + λ̂(t), integrated by the trapezoidal rule in log t. The
+    rungs are independent runs with equally many chains, so the c-th chain of each rung combines into
+    one independent replicate of the integral: its spread gives the standard error. An estimate is
+    healthy only if every rung it uses is.
+    """
+    nbetas = np.asarray(nbetas, dtype=float)
+    if (
+        nbetas.ndim != 1
+        or len(nbetas) != len(llcs)
+        or len(nbetas) < 2
+        or nbetas[0] <= 0
+        or np.any(np.diff(nbetas) <= 0)
+    ):
+        raise ValueError(f"nbetas must be a positive increasing ladder with one λ̂ each, got {nbetas.tolist()}")
+    chains = {len(e.per_chain) for e in llcs}
+    if len(chains) != 1:
+        raise ValueError(f"every rung needs the same number of chains, got {sorted(chains)}")
+    slopes = np.stack(
+        [t * loss_at_center + np.asarray(e.per_chain, dtype=float) for t, e in zip(nbetas, llcs)]
+    )  # (rungs, chains)
+    steps = 0.5 * (slopes[1:] + slopes[:-1]) * np.diff(np.log(nbetas))[:, None]
+    cumulative = np.vstack([np.zeros((1, slopes.shape[1])), np.cumsum(steps, axis=0)])
+    estimates = []
+    for k, per_chain in enumerate(cumulative):
+        used = llcs[: k + 1]
+        finite = per_chain[np.isfinite(per_chain)]
+        value = float(finite.mean()) if len(finite) else float("nan")
+        stderr = float(finite.std(ddof=1) / np.sqrt(len(finite))) if len(finite) > 1 else float("nan")
+        healthy = all(e.healthy for e in used) and len(finite) > 1
+        warnings_ = [w for e in used for w in e.diagnostics.get("warnings", [])]
+        diagnostics = {
+            "healthy": healthy,
+            "warnings": warnings_,
+            "nbetas": nbetas[: k + 1].tolist(),
+            "rule": "trapezoid in log nβ",
+        }
+        rhats = [e.rhat for e in used if np.isfinite(e.rhat)]
+        esses = [e.ess for e in used if np.isfinite(e.ess)]
+        estimates.append(
+            Estimate(
+                value,
+                stderr,
+                per_chain,
+                max(rhats, default=float("nan")),
+                min(esses, default=float("nan")),
+                diagnostics,
+            )
+        )
+    return estimates
+
+
+class LineFit(NamedTuple):
+    """y = intercept + slope·x fitted to estimates, with standard errors; ``chi2_per_dof`` > 1 says the
+    points scatter more than their errors, and the errors have been inflated by its square root."""
+
+    slope: float
+    slope_stderr: float
+    intercept: float
+    intercept_stderr: float
+    chi2_per_dof: float
+    points: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            key: (float(v) if np.isfinite(v) else None) if isinstance(v, float) else v
+            for key, v in self._asdict().items()
+        }
+
+
+def line_fit(xs: Sequence[float], estimates: Sequence[Estimate]) -> LineFit:
+    """Weighted least squares (weights 1/stderr²) of the estimates' values against ``xs``.
+
+    The covariance is (XᵀWX)⁻¹ times max(1, χ²/dof) (the Birge ratio), so that a fit whose points
+    disagree with a line beyond their errors gets a wider error, never a narrower one.
+    """
+    x = np.asarray(xs, dtype=float)
+    y = np.asarray([e.value for e in estimates], dtype=float)
+    se = np.asarray([e.stderr for e in estimates], dtype=float)
+    if len(x) != len(y) or len(x) < 3 or len(np.unique(x)) < 2:
+        raise ValueError(f"a line fit with an error needs at least three points at two or more x, got x = {x.tolist()}")
+    if not np.all(np.isfinite(y)) or not np.all(np.isfinite(se)) or np.any(se <= 0):
+        raise ValueError(f"every estimate needs a finite value and a positive standard error, got {list(zip(y, se))}")
+    coefficients, covariance = np.polyfit(x, y, 1, w=1.0 / se, cov="unscaled")
+    chi2 = float(np.sum(((y - np.polyval(coefficients, x)) / se) ** 2) / (len(x) - 2))
+    covariance = covariance * max(1.0, chi2)
+    return LineFit(float(coefficients[0]), float(np.sqrt(covariance[0, 0])), float(coefficients[1]),
+                   float(np.sqrt(covariance[1, 1])), chi2, len(x))  # fmt: skip

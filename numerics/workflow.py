@@ -6,7 +6,8 @@ Defaults (each recorded in the result):
 - ε from ``calibrate_step_size`` unless given: the MALA acceptance of SGLD's moves in the posterior's
   bulk that implies a 2% discretisation bias for this many parameters (``numerics.calibration``);
 - 4 chains; the calibration pilot (Langevin time ε·steps = 0.5) is the burn-in, then as many steps
-  as cover a Langevin time of 0.5 (between 1,000 and 200,000), of which the first 20% are discarded
+  as cover a Langevin time ε·steps of ``langevin_time`` = 0.5 (between 1,000 and 200,000; a
+  localised direction relaxes in a time of about 2/γ, so raise it for larger networks), of which the first 20% are discarded
   too; with a given ε, the first half of the steps is the burn-in; minibatches of 500 (the full data
   if smaller);
 - every 10 steps, the full-data loss (for the heat capacity C = Var[nβ·L_n], checked against λ̂) and
@@ -99,9 +100,12 @@ def estimate_llc(
     batch_size: int | None = 500,
     record_every: int = 10,
     target: float | None = None,
+    langevin_time: float = LANGEVIN_TIME,
     progress: Progress | None = None,
 ) -> LLCResult:
     """λ̂ at ``center`` = w* for ``loss(params, batch)`` on ``data``; see the module docstring for defaults."""
+    if not langevin_time > 0:
+        raise ValueError(f"langevin_time must be positive, got {langevin_time!r}")
     start = time.perf_counter()
     n = data_size(data)
     nbeta = default_nbeta(n) if nbeta is None else float(nbeta)
@@ -117,7 +121,7 @@ def estimate_llc(
         )
         step_size = calibration.step_size
     if num_steps is None:
-        num_steps = int(min(MAX_STEPS, max(MIN_STEPS, round(LANGEVIN_TIME / step_size / record_every) * record_every)))
+        num_steps = int(min(MAX_STEPS, max(MIN_STEPS, round(langevin_time / step_size / record_every) * record_every)))
     if burn_in is None:
         burn_in = num_steps // 5 if calibration is not None else num_steps // 2
     if not 0 <= burn_in < num_steps:
@@ -156,6 +160,7 @@ def estimate_llc(
         "pilot_steps": 0 if calibration is None else calibration.pilot_steps,
         "batch_size": batch if batch is not None else n,
         "record_every": record_every,
+        "langevin_time": langevin_time,
         "sampler": "SGLD",
         "parameters": dim,
         "target_acceptance": target if calibration is not None else None,

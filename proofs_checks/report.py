@@ -56,7 +56,7 @@ class Report:
 
 def versions() -> dict[str, str]:
     found = {}
-    for name in ["slt-verifier", "sympy", "mpmath", "numpy", "scipy", "jax", "blackjax", "arviz", "matplotlib"]:
+    for name in ["slt-verifier", "sympy", "mpmath", "numpy", "scipy", "jax", "blackjax", "optax", "arviz", "matplotlib"]:
         try:
             found[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -7,6 +7,7 @@
 | ``two-layer-gibbs`` | singular_values, inputs, hidden, outputs, n, seed, chains = 8, steps = 2000 | sampled λ_eff, C |
 | ``llc`` | model (a spec's [model] table), sampler (its [sampler] table, optional), data (optional), seed | λ̂ summary |
 | ``regress-case`` | case (a catalogue name), seed = 0, z = 4 | the case's verdict |
+| ``modular-llc`` | p, width, phase, model, training and sampler settings (``ModularConfig.job``) | accuracies, λ̂ and C per nβ, row statistics |
 """
 
 from __future__ import annotations
@@ -69,10 +70,17 @@ def regress_case(spec: Spec) -> dict[str, Any]:
     return check_case(cases[spec["case"]], seed=spec.get("seed", 0), z=spec.get("z", 4.0), baseline=spec.get("baseline")).as_dict()
 
 
+def modular_llc(spec: Spec) -> dict[str, Any]:
+    from proofs_checks.modular_addition import measure_network
+
+    return measure_network(spec)
+
+
 TASKS: dict[str, Callable[[Spec], Any]] = {
     "two-layer-exact": two_layer_exact,
     "fibred-exact": fibred_exact,
     "two-layer-gibbs": two_layer_gibbs,
     "llc": llc,
     "regress-case": regress_case,
+    "modular-llc": modular_llc,
 }

@@ -3,7 +3,19 @@
 import numpy as np
 import pytest
 
-from numerics import agreement, chain_health, energy, heat_capacity, llc, multi_temperature_lambda, rhat, thermodynamic_integration
+from numerics import (
+    Estimate,
+    agreement,
+    chain_health,
+    energy,
+    free_energy_ladder,
+    heat_capacity,
+    line_fit,
+    llc,
+    multi_temperature_lambda,
+    rhat,
+    thermodynamic_integration,
+)
 
 
 def iid_traces(mean, sd, chains=4, draws=2000, seed=0):
@@ -91,3 +103,52 @@ def test_bad_input_is_a_value_error(call):
 
 def test_chain_health_on_clean_traces():
     assert chain_health(iid_traces(1.0, 0.1))["healthy_chains"] == [0, 1, 2, 3]
+
+
+def _estimate(value, stderr, per_chain=None, healthy=True):
+    per_chain = np.full(4, value) if per_chain is None else np.asarray(per_chain, dtype=float)
+    return Estimate(value, stderr, per_chain, 1.0, 100.0, {"healthy": healthy, "warnings": []})
+
+
+def test_line_fit_recovers_slope_and_its_standard_error():
+    """With errors σ_i the slope's variance is 1/Σ w_i (x_i − x̄_w)², w_i = 1/σ_i² (closed form of WLS)."""
+    rng = np.random.default_rng(1)
+    x = np.array([8.0, 16, 32, 64, 128, 256])
+    sigma = np.array([0.5, 0.5, 1.0, 1.0, 2.0, 2.0])
+    slopes = []
+    for _ in range(300):
+        fit = line_fit(x, [_estimate(3 + 2.5 * xi + rng.normal(0, s), s) for xi, s in zip(x, sigma)])
+        slopes.append(fit.slope)
+    w = 1 / sigma**2
+    expected_se = 1 / np.sqrt(np.sum(w * (x - np.sum(w * x) / np.sum(w)) ** 2))
+    assert np.mean(slopes) == pytest.approx(2.5, abs=3 * expected_se / np.sqrt(300))
+    assert np.std(slopes) == pytest.approx(expected_se, rel=0.15)
+    assert fit.slope_stderr >= expected_se * (1 - 1e-12)  # never narrower than the errors allow
+
+
+def test_line_fit_widens_errors_when_points_scatter_beyond_them():
+    x = [1.0, 2.0, 3.0, 4.0]
+    tight = line_fit(x, [_estimate(v, 0.01) for v in (1.0, 2.5, 2.9, 4.4)])
+    assert tight.chi2_per_dof > 100 and tight.slope_stderr > 0.1
+    with pytest.raises(ValueError, match="three points"):
+        line_fit([1.0, 2.0], [_estimate(1, 1), _estimate(2, 1)])
+    with pytest.raises(ValueError, match="positive standard error"):
+        line_fit(x, [_estimate(1, 0.0)] * 4)
+
+
+def test_free_energy_ladder_integrates_lambda_in_log_temperature():
+    """With L(w*) = L0 and λ(t) = a + b·log t, F(t) − F(t1) = L0 (t − t1) + a·log(t/t1) + (b/2)(log² t − log² t1);
+    the trapezoid is exact for the λ part, and the L0 part converges at second order."""
+    t = np.geomspace(10, 640, 61)
+    a, b, loss0 = 5.0, 0.7, 1e-3
+    rungs = [_estimate(a + b * np.log(s), 0.1, a + b * np.log(s) + np.array([-0.1, 0.1, -0.1, 0.1])) for s in t]
+    ladder = free_energy_ladder(t, rungs, loss0)
+    exact = loss0 * (t - t[0]) + a * np.log(t / t[0]) + 0.5 * b * (np.log(t) ** 2 - np.log(t[0]) ** 2)
+    np.testing.assert_allclose([e.value for e in ladder], exact, rtol=1e-5, atol=1e-12)
+    # every chain is off by the same ±0.1 at every rung, so its integral is off by ±0.1·log(t_K/t_1)
+    assert ladder[-1].stderr == pytest.approx(0.1 / np.sqrt(3) * np.log(t[-1] / t[0]), rel=1e-9)
+    assert ladder[-1].healthy and ladder[0].value == 0
+    unhealthy = free_energy_ladder(t[:3], rungs[:2] + [_estimate(1, 0.1, healthy=False)], loss0)
+    assert unhealthy[1].healthy and not unhealthy[2].healthy
+    with pytest.raises(ValueError, match="increasing"):
+        free_energy_ladder(t[::-1], rungs, loss0)
