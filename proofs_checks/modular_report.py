@@ -9,6 +9,7 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from proofs_checks import modular_addition
 from proofs_checks.modular_addition import ModularConfig
@@ -27,6 +28,12 @@ def _value(estimate: dict[str, Any]) -> tuple[float, float]:
 def _cell(estimate: dict[str, Any], scale: float = 1.0) -> str:
     value, stderr = _value(estimate)
     return f"{value / scale:.4g} ± {stderr / scale:.2g}"
+
+
+def _nbeta_ticks(axis: plt.Axes, nbetas: list[float]) -> None:
+    """Label a log nβ axis at the ladder's rungs only (the default minor labels collide)."""
+    axis.xaxis.set_minor_formatter(NullFormatter())
+    axis.set_xticks(nbetas, [f"{v:.3g}" for v in nbetas])
 
 
 def _by_group(data: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
@@ -82,8 +89,10 @@ def _temperature_figure(data: dict[str, Any]) -> plt.Figure:
             if (~healthy).any():
                 axis.scatter(nbetas[~healthy], values[~healthy, 0], facecolors="none", edgecolors=colour)
         axis.set_xscale("log"), axis.set_yscale("log"), axis.set_xlabel("nβ"), axis.set_ylabel("λ̂ (sampled, ± 2 se)")
+        _nbeta_ticks(axis, [r["nbeta"] for r in jobs[0]["rungs"]])
         axis.set_title(f"p = {group['p']}, {group['phase']}: SLT regime ⇔ flat in nβ", fontsize=9)
         axis.legend(fontsize=7)
+    figure.tight_layout()
     return figure
 
 
@@ -127,20 +136,22 @@ def _free_energy_figure(data: dict[str, Any]) -> plt.Figure:
             lam = _value(modular_addition._headline(job)["llc"])[0]
             axis.plot(nbetas, lam * np.log(nbetas / nbetas[0]), ":", color=colour)
         axis.set_xscale("log"), axis.set_xlabel("nβ"), axis.set_ylabel("F(nβ) − F(nβ₁) (sampled, ± 2 se)")
+        _nbeta_ticks(axis, [r["nbeta"] for r in jobs[0]["rungs"]])
         axis.set_title(f"p = {group['p']}, {group['phase']}; dotted: one λ = λ̂(n/log n)", fontsize=9)
         axis.legend(fontsize=7)
+    figure.tight_layout()
     return figure
 
 
 def _tables(data: dict[str, Any]) -> list[Table]:
     networks = Table("networks at nβ = n/log n", [
         Column("p", ""), Column("phase", ""), Column("N", ""), Column("parameters d", ""), Column("n (train pairs)", ""),
-        Column("train acc", "sampled"), Column("test acc", "sampled"), Column("λ̂", "sampled"), Column("C", "sampled"),
+        Column("train acc", ""), Column("test acc", ""), Column("λ̂", "sampled"), Column("C", "sampled"),
         Column("λ̂ / N", "sampled"), Column("d/2 (upper bound on λ)", "exact"), Column("trusted rungs", ""),
     ], [])  # fmt: skip
     ladder = Table("temperature ladder", [
         Column("p", ""), Column("phase", ""), Column("N", ""), Column("nβ", ""), Column("λ̂", "sampled"), Column("C", "sampled"),
-        Column("F(nβ) − F(nβ₁)", "sampled"), Column("MALA acceptance", "sampled"), Column("trusted", ""),
+        Column("energy E[n·L_n]", "sampled"), Column("F(nβ) − F(nβ₁)", "sampled"), Column("MALA acceptance", "sampled"), Column("trusted", ""),
     ], [])  # fmt: skip
     for group, jobs in _by_group(data):
         ladders = {entry["width"]: entry["ladder"] for entry in group["free_energy"]}
@@ -152,7 +163,7 @@ def _tables(data: dict[str, Any]) -> list[Table]:
                                   f"{sum(modular_addition.trusted(r) for r in job['rungs'])}/{len(job['rungs'])}"])  # fmt: skip
             for rung, free in zip(job["rungs"], ladders[job["width"]]):
                 ladder.rows.append([str(job["p"]), job["phase"], str(job["width"]), f"{rung['nbeta']:.4g}", _cell(rung["llc"]),
-                                    _cell(rung["heat_capacity"]), _cell(free["free_energy_increment"]),
+                                    _cell(rung["heat_capacity"]), _cell(rung["energy"]), _cell(free["free_energy_increment"]),
                                     f"{rung['mala_acceptance']:.3f}", "yes" if modular_addition.trusted(rung) else "no: " + "; ".join(rung["warnings"])])  # fmt: skip
     return [networks, ladder]
 

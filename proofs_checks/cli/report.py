@@ -57,7 +57,10 @@ def report(
     train_steps: Annotated[
         int, typer.Option("--train-steps", help="modular-addition: full-batch AdamW steps.")
     ] = 20_000,
-    weight_decay: Annotated[float, typer.Option("--weight-decay", help="modular-addition: AdamW weight decay.")] = 0.1,
+    weight_decay: Annotated[
+        float | None,
+        typer.Option("--weight-decay", help="modular-addition: AdamW weight decay [0.1 quadratic, 1 mlp]."),
+    ] = None,
     chains: Annotated[int, typer.Option("--chains", help="modular-addition: SGLD chains per λ̂.")] = 4,
     langevin_time: Annotated[
         float, typer.Option("--langevin-time", help="modular-addition: ε·steps of each SGLD run.")

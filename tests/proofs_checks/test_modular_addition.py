@@ -91,3 +91,13 @@ def test_cli_writes_a_complete_report(sltv, tmp_path):
 def test_cli_bad_input_is_one_line_and_exit_2(sltv, tmp_path, args, message):
     code, _, err = sltv("report", "modular-addition", *args, "--out", str(tmp_path))
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_mlp_variant_runs_and_counts_its_biases():
+    config = ModularConfig(
+        primes=(5,), widths=(3,), nbeta_factors=(1.0,), model="mlp", train_steps=200, chains=2, langevin_time=0.2
+    )
+    assert config.effective_weight_decay == 1.0
+    job = measure_network(config.job(5, 3, "memorising"))
+    assert job["parameters"] == 3 * (2 * 5) + 3 + 5 * 3 + 5 and job["model"] == "mlp"
+    assert len(job["neurons"]["participation"]) == 3 and np.isfinite(job["rungs"][0]["llc"]["value"])
