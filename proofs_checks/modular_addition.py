@@ -317,6 +317,17 @@ def findings(jobs: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[s
                         f"sample has {min(t['width'] for t in tests)} neurons)."
                     )  # fmt: skip
                 )
+    primes = sorted({j["p"] for j in jobs})
+    if len(primes) > 1:
+        for phase in sorted({j["phase"] for j in jobs}):
+            widest = max(j["width"] for j in jobs)
+            by_p = {j["p"]: _headline(j)["llc"] for j in jobs if j["phase"] == phase and j["width"] == widest}
+            values = ", ".join(
+                f"p = {p}: {by_p[p]['value']:.4g} ± {by_p[p]['stderr']:.2g}" for p in primes if p in by_p
+            )
+            out.append(
+                f"{phase}, N = {widest}: λ̂ against p: {values} (Panickssery & Vaintrob 2023 saw λ̂ grow linearly in p)."
+            )
     if len({g["phase"] for g in groups}) == 2:
         for p in sorted({g["p"] for g in groups}):
             pairs = []
