@@ -1,4 +1,4 @@
-"""Exact finite-n thermodynamics of the two-layer linear model with one hidden unit.
+"""Exact finite-n thermodynamics of the two-layer linear model with one hidden unit, or one input (output).
 
 Model (REFERENCES §5): K(A, B) = ½‖B·A − M‖_F² with A: H×N_in ~ N(0, s_a) and B: N_out×H ~ N(0, s_b)
 entrywise, M = N_out×N_in with singular values s_1, s_2, …. Integrating B out exactly,
@@ -14,7 +14,14 @@ The moments of K come from the Gaussian conditional law of B given A (rows b_i ~
 Σ = s_b/D): with Q = ‖Ma‖² = r²u,
   E[K | a] = ½[‖M‖² − c(1 + D)Q/D² + N_out s_b r²/D],   Var[K | a] = ½ N_out s_b² r⁴/D² + s_b Q/D³,
 which are linear in u, so E_θ[e^(βu) u^j] for j = 0, 1, 2 (derivatives of the Bingham function in β) give
-I_0, I_1, I_2 exactly. Transposition (A ↔ Bᵀ, N_in ↔ N_out, s_a ↔ s_b) leaves Z unchanged and is used to
+I_0, I_1, I_2 exactly.
+
+Any hidden size H with N_in = 1: A is a column a ∈ R^H and M a column of norm s; B enters K only through
+v = B·a ~ N(0, s_b‖a‖² I), so the model is the H = 1 model with r² = ‖a‖² ~ s_a·χ²_H and u = s². (The
+conditional moments above hold for any H with W = AᵀA in place of r²: E[K|A] = ½[Σ_j w_j/(1 + cλ_j)² +
+N_out s_b Σ_j λ_j/(1 + cλ_j)], λ_j the eigenvalues of W, w_j the diagonal of MᵀM in its eigenbasis.)
+
+Transposition (A ↔ Bᵀ, N_in ↔ N_out, s_a ↔ s_b) leaves Z unchanged and is used to
 reach the closed forms.
 """
 
@@ -83,12 +90,14 @@ def _scan(log_f, low: mpmath.mpf, high: mpmath.mpf, digits: int, cut: mpmath.mpf
         return {+c for c in cuts}, +top
 
 
-def _moments(n, squares, n_in, n_out, s_a, s_b, refine):
-    """(log L, I_0/L, I_1/L, I_2/L): the moment integrals scaled by L = the integrand's maximum, because
-    mpmath's quadrature stops on an absolute tolerance and would accept any answer for a tiny integral."""
+def _moments(n, squares, n_in, n_out, s_a, s_b, refine, radial_dof):
+    """(log L, I_0/L, n·I_1/L, n²·I_2/L): the moment integrals scaled by L = the integrand's maximum (and by
+    powers of n), because mpmath's quadrature stops on an absolute tolerance and would accept any answer for a
+    tiny integral.
+    r² ~ s_a·χ²_{radial_dof}: N_in for H = 1, H for N_in = 1 (the module docstring)."""
     c = n * s_b
     frob = sum(squares, mpmath.mpf(0))
-    half_dim = mpmath.mpf(n_in) / 2
+    half_dim = mpmath.mpf(radial_dof) / 2
     normaliser = 2 / ((2 * s_a) ** half_dim * mpmath.gamma(half_dim))
     memo: dict[mpmath.mpf, tuple[mpmath.mpf, ...]] = {}
     log_scale = mpmath.mpf(0)
@@ -97,6 +106,7 @@ def _moments(n, squares, n_in, n_out, s_a, s_b, refine):
     half_nc, half_frob, inv_2sa = n * c / 2, frob / 2, 1 / (2 * s_a)
     half_nout_sb, half_nout_sb2, half_c = n_out * s_b / 2, n_out * s_b**2 / 2, c / 2
     odd_out, half_out = n_out % 2, n_out // 2
+    n2 = n * n
 
     def integrand(r: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
         if r in memo:
@@ -109,14 +119,14 @@ def _moments(n, squares, n_in, n_out, s_a, s_b, refine):
         weight = normaliser * mpmath.exp(g - r2 * inv_2sa - n * half_frob - log_scale) * inv_D**half_out
         if odd_out:
             weight *= mpmath.sqrt(inv_D)  # D^(−N_out/2) without a fractional power
-        if n_in > 1:
-            weight *= r ** (n_in - 1)
+        if radial_dof > 1:
+            weight *= r ** (radial_dof - 1)
         mean0, mean1 = half_frob + half_nout_sb * r2_D, -half_c * (1 + D) * r2_D * inv_D
         var0, var1 = half_nout_sb2 * r2_D * r2_D, s_b * r2_D * inv_D * inv_D
-        values = (
+        values = (  # moments of nK rather than K: all three O(1), as the quadrature's absolute tolerance needs
             weight * a0,
-            weight * (mean0 * a0 + mean1 * a1),
-            weight * ((var0 + mean0 * mean0) * a0 + (var1 + 2 * mean0 * mean1) * a1 + mean1 * mean1 * a2),
+            n * weight * (mean0 * a0 + mean1 * a1),
+            n2 * weight * ((var0 + mean0 * mean0) * a0 + (var1 + 2 * mean0 * mean1) * a1 + mean1 * mean1 * a2),
         )
         memo[r] = values
         return values
@@ -161,7 +171,8 @@ def two_layer_thermodynamics(
         n: sample size (> 0; any real, e.g. ``"1e12"``).
         singular_values: the target's singular values (at most min(inputs, outputs); missing ones are 0).
         inputs, hidden, outputs: N_in, H, N_out. Exact evaluation covers hidden = 1 with one non-zero singular
-            value (any sizes) or two (when inputs = 2 or outputs = 2); other cases raise ``ValueError``.
+            value (any sizes) or two (when inputs = 2 or outputs = 2), and any hidden size when inputs = 1 or
+            outputs = 1; other cases raise ``ValueError``.
         prior_var: s_a = s_b, or the pair (s_a, s_b), of the Gaussian priors on A and B.
         dps: significant digits to guarantee.
     """
@@ -179,11 +190,15 @@ def two_layer_thermodynamics(
         raise ValueError(f"n must be positive, got {n!r}")
     if s_a == 0 or s_b == 0:
         raise ValueError(f"prior variances must be positive, got {prior_var!r}")
-    if h != 1:
-        raise ValueError(
-            f"hidden = {h}: exact evaluation currently covers hidden = 1 only; use the sampling layer for larger widths"
-        )
     nonzero = [s for s in values if s != 0]
+    if h > 1:  # with N_in = 1 (after transposition) only ‖A‖² enters: r² ~ s_a·χ²_H, as for H = 1 with H inputs
+        if min(n_in, n_out) > 1:
+            raise ValueError(
+                f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: exact evaluation with hidden > 1 needs "
+                "inputs = 1 or outputs = 1; use the sampling layer (two_layer_gibbs) for larger sizes"
+            )
+        if n_in > 1:
+            n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
     if len(nonzero) > 2:
         raise ValueError(
             f"{len(nonzero)} non-zero singular values: exact evaluation with hidden = 1 covers at most two"
@@ -195,13 +210,15 @@ def two_layer_thermodynamics(
                 "inputs = 2 or outputs = 2"
             )
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
+    radial_dof = n_in * h  # one of the two is 1
 
     extra = int(mpmath.log10(size + 10)) + 5  # the moments cancel ~log10(n) digits at large n
 
     def compute(refine: bool) -> list[mpmath.mpf]:
         squares = [mpmath.mpf(s) ** 2 for s in nonzero]
-        log_scale, i0, i1, i2 = _moments(mpmath.mpf(size), squares, n_in, n_out, mpmath.mpf(s_a), mpmath.mpf(s_b), refine)
-        z, lam, heat = thermo_from_moments(mpmath.mpf(size), i0, i1, i2)
+        log_scale, i0, i1, i2 = _moments(mpmath.mpf(size), squares, n_in, n_out, mpmath.mpf(s_a), mpmath.mpf(s_b), refine, radial_dof)
+        n = mpmath.mpf(size)
+        z, lam, heat = thermo_from_moments(n, i0, i1 / n, i2 / (n * n))
         return [-log_scale - mpmath.log(z), lam, heat]
 
     (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"two-layer model at n = {n}", extra=extra)

@@ -66,6 +66,47 @@ def test_reduction_equals_the_cartesian_integral(M, inputs, outputs):
         assert abs(point.lambda_eff - slope) < 1e-7
 
 
+def _one_input_free_energy(n, s, hidden, outputs):
+    """F(n) for N_in = 1 and any H from the b-marginal integrated over a ∈ R^H in Cartesian coordinates (no χ²_H
+    radial law): AᵀA = ‖a‖², so Z = E_a[(1 + n‖a‖²)^(−N_out/2) exp(−(n/2) s²/(1 + n‖a‖²))]."""
+
+    def integrand(*a):
+        r2 = sum(x * x for x in a)
+        gauss = mpmath.exp(-r2 / 2) / (2 * mpmath.pi) ** (mpmath.mpf(hidden) / 2)
+        return gauss * (1 + n * r2) ** (-mpmath.mpf(outputs) / 2) * mpmath.exp(-n * s * s / (2 * (1 + n * r2)))
+
+    edges = [-mpmath.inf, -2, -0.3, 0, 0.3, 2, mpmath.inf]
+    return -mpmath.log(mpmath.quad(integrand, *([edges] * hidden)))
+
+
+def test_hidden_above_one_with_one_input_equals_the_cartesian_integral():
+    n, s, hidden, outputs = mpmath.mpf(3), mpmath.mpf("0.5"), 2, 3
+    point = two_layer_thermodynamics(n, ["0.5"], 1, hidden, outputs, dps=15)
+    transposed = two_layer_thermodynamics(n, ["0.5"], outputs, hidden, 1, dps=15)
+    with mpmath.workdps(20):
+        assert abs(point.free_energy - _one_input_free_energy(n, s, hidden, outputs)) < 1e-12
+        assert abs(transposed.free_energy - point.free_energy) < 1e-13
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 2, 1), (2, 3, 1)])
+def test_hidden_above_one_agrees_with_monte_carlo_over_every_weight(inputs, hidden, outputs):
+    """No reduction at all: Z = E[exp(−nK)], E_n[K] and Var_n[K] averaged over 4·10⁶ prior draws of (A, B)."""
+    n, s = 3.0, 0.6
+    rng = np.random.default_rng(0)
+    draws = 4_000_000
+    a = rng.standard_normal((draws, hidden, inputs))
+    b = rng.standard_normal((draws, outputs, hidden))
+    target = np.zeros((outputs, inputs))
+    target[0, 0] = s
+    loss = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2))
+    weight = np.exp(-n * loss)
+    z, z_se = weight.mean(), weight.std() / np.sqrt(draws)
+    point = two_layer_thermodynamics(n, [str(s)], inputs, hidden, outputs, dps=12)
+    assert abs(float(point.free_energy) + np.log(z)) < 4 * z_se / z
+    energy = np.mean(weight * loss) / z  # a ratio estimator: its error is of the order of z's
+    assert abs(float(point.lambda_eff) - n * energy) < n * energy * 8 * z_se / z + 1e-3
+
+
 def test_heat_capacity_identity_and_sign():
     # C = λ_eff − dλ_eff/d log n, checked by a central difference in log n
     n, h = mpmath.mpf(100), mpmath.mpf("1e-5")
@@ -80,6 +121,15 @@ def test_lambda_eff_approaches_the_slt_value_with_its_log_correction():
     lc = reduced_rank(1, 1, 1, 0)  # (1/2, 2)
     errors = [abs(two_layer_thermodynamics(n, [0], 1, 1, 1, dps=15).lambda_eff - slt_lambda_eff(lc, n)) for n in (1e3, 1e6, 1e12)]
     assert errors[0] > errors[1] > errors[2] and errors[2] < 0.01
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 3, 2), (1, 4, 3), (3, 2, 1), (1, 1, 3)])
+def test_hidden_above_one_reaches_aoyagi_watanabes_coefficient(inputs, hidden, outputs):
+    """Zero target: λ_eff(n) and C(n) → λ of reduced-rank regression (m = 1 here, so with no log correction).
+    (1, 1, 3) at n = 10¹⁶ once lost C to the quadrature's absolute tolerance: E[K²] ~ n⁻² is tiny."""
+    lc = reduced_rank(inputs, outputs, hidden, 0)
+    point = two_layer_thermodynamics("1e16", [0], inputs, hidden, outputs, dps=15)
+    assert lc.multiplicity == 1 and abs(point.lambda_eff - lc.lam) < 1e-6 and abs(point.heat_capacity - lc.lam) < 1e-6
 
 
 def test_a_small_singular_value_is_invisible_until_n_exceeds_its_inverse_square():
@@ -104,7 +154,7 @@ def test_precision_contract_reports_the_digits_reached():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((100, [0.5], 1, 2, 1), "hidden = 1"),
+        ((100, [0.5], 2, 2, 2), "inputs = 1 or outputs = 1"),
         ((100, [0.5, 0.4, 0.3], 3, 1, 3), "at most two"),
         ((100, [0.5, 0.4], 3, 1, 3), "inputs = 2 or outputs = 2"),
         ((100, [0.5, 0.4], 1, 1, 1), "at most min"),
