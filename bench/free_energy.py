@@ -2,7 +2,7 @@
 
 Run: python bench/free_energy.py   (issue targets: 1×1×1 at 50 digits < 0.5 s per n; 2×1×2 at 30 digits
 < 2 s; a 2-D polynomial at 30 digits < 5 s per n — the last is far out of reach of the current quadrature,
-so the polynomial cases below run at 8 digits)
+so the polynomial cases below run at 8 digits; so are the 2-D Wishart integrals of hidden ≥ 2 with two inputs)
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ CASES = [
     ("2x1x2, s = (0.1, 0), 30 digits", dict(singular_values=["0.1", "0"], inputs=2, hidden=1, outputs=2, dps=30)),
     ("2x1x2, s = (0.5, 0.3), 30 digits", dict(singular_values=["0.5", "0.3"], inputs=2, hidden=1, outputs=2, dps=30)),
     ("8x1x8, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=8, hidden=1, outputs=8, dps=30)),
+    ("1x4x3, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=1, hidden=4, outputs=3, dps=30)),
+]
+WISHART = [  # hidden ≥ 2 with two inputs: a 2-D integral (theory.two_layer_wishart), at fewer digits and n
+    ("2x2x2, s = (0.6, 0.3), 6 digits", dict(singular_values=["0.6", "0.3"], inputs=2, hidden=2, outputs=2, dps=6)),
+    ("2x3x2, s = (0.5, 0), 6 digits", dict(singular_values=["0.5", "0"], inputs=2, hidden=3, outputs=2, dps=6)),
 ]
 
 
@@ -43,6 +48,13 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         shown = ", ".join(f"{t:.2f}" for t in times)
         print(f"{name:36s} seconds at n = 1e2, 1e4, 1e8: {shown}")
+    for name, kwargs in WISHART:
+        times = []
+        for n in ("1e1", "1e3"):
+            start = time.perf_counter()
+            two_layer_thermodynamics(n, **kwargs)
+            times.append(time.perf_counter() - start)
+        print(f"{name:36s} seconds at n = 1e1, 1e3: {', '.join(f'{t:.1f}' for t in times)}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Exact finite-n thermodynamics of the two-layer linear model with one hidden unit, or one input (output).
+"""Exact finite-n thermodynamics of the two-layer linear model with one hidden unit, or one input (output);
+two inputs (outputs) with H ≥ 2 hidden units go through ``theory.two_layer_wishart``.
 
 Model (REFERENCES §5): K(A, B) = ½‖B·A − M‖_F² with A: H×N_in ~ N(0, s_a) and B: N_out×H ~ N(0, s_b)
 entrywise, M = N_out×N_in with singular values s_1, s_2, …. Integrating B out exactly,
@@ -33,6 +34,7 @@ import mpmath
 
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
+from theory.two_layer_wishart import wishart_moments
 from theory.validation import positive_int
 
 __all__ = ["two_layer_thermodynamics"]
@@ -156,6 +158,22 @@ def _nonnegative(value: object, name: str) -> mpmath.mpf:
     return number
 
 
+def _wishart_point(size, values, hidden, n_out, s_a, s_b, dps, shown) -> ThermoPoint:
+    """N_in = 2 and H ≥ 2 through ``theory.two_layer_wishart`` (a 2-D integral: slower, minutes at 10 digits)."""
+    s1, s2 = (sorted(values, reverse=True) + [mpmath.mpf(0)] * 2)[:2]
+
+    def compute(refine: bool) -> list[mpmath.mpf]:
+        n = mpmath.mpf(size)
+        log_scale, i0, i1, i2 = wishart_moments(n, mpmath.mpf(s1), mpmath.mpf(s2), hidden, n_out, mpmath.mpf(s_a),
+                                                mpmath.mpf(s_b), refine)  # fmt: skip
+        z, lam, heat = thermo_from_moments(n, i0, i1 / n, i2 / (n * n))
+        return [-log_scale - mpmath.log(z), lam, heat]
+
+    extra = int(mpmath.log10(size + 10)) + 5
+    (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"two-layer model at n = {shown}", guard=5, extra=extra)
+    return ThermoPoint(mpmath.mpf(size), free_energy, lam, heat, digits)
+
+
 def two_layer_thermodynamics(
     n: object,
     singular_values: Sequence[object],
@@ -171,8 +189,9 @@ def two_layer_thermodynamics(
         n: sample size (> 0; any real, e.g. ``"1e12"``).
         singular_values: the target's singular values (at most min(inputs, outputs); missing ones are 0).
         inputs, hidden, outputs: N_in, H, N_out. Exact evaluation covers hidden = 1 with one non-zero singular
-            value (any sizes) or two (when inputs = 2 or outputs = 2), and any hidden size when inputs = 1 or
-            outputs = 1; other cases raise ``ValueError``.
+            value (any sizes) or two (when inputs = 2 or outputs = 2), and any hidden size when inputs ≤ 2 or
+            outputs ≤ 2 (with 2 on the smaller side and H ≥ 2 it is a 2-D integral, ``theory.two_layer_wishart``,
+            about a minute per point at 6–10 digits); other cases raise ``ValueError``.
         prior_var: s_a = s_b, or the pair (s_a, s_b), of the Gaussian priors on A and B.
         dps: significant digits to guarantee.
     """
@@ -191,14 +210,16 @@ def two_layer_thermodynamics(
     if s_a == 0 or s_b == 0:
         raise ValueError(f"prior variances must be positive, got {prior_var!r}")
     nonzero = [s for s in values if s != 0]
-    if h > 1:  # with N_in = 1 (after transposition) only ‖A‖² enters: r² ~ s_a·χ²_H, as for H = 1 with H inputs
-        if min(n_in, n_out) > 1:
+    if h > 1:  # transpose so that N_in = min(N_in, N_out): 1 (radial integral) or 2 (2×2 Wishart, 2-D integral)
+        if min(n_in, n_out) > 2:
             raise ValueError(
                 f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: exact evaluation with hidden > 1 needs "
-                "inputs = 1 or outputs = 1; use the sampling layer (two_layer_gibbs) for larger sizes"
+                "inputs ≤ 2 or outputs ≤ 2; use the sampling layer (two_layer_gibbs) for larger sizes"
             )
-        if n_in > 1:
+        if n_in > n_out:
             n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
+        if n_in == 2:
+            return _wishart_point(size, values, h, n_out, s_a, s_b, dps, n)
     if len(nonzero) > 2:
         raise ValueError(
             f"{len(nonzero)} non-zero singular values: exact evaluation with hidden = 1 covers at most two"

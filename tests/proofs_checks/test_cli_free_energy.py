@@ -32,7 +32,7 @@ def test_human_output_labels_exact_and_asymptotic(sltv):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--hidden", "2", "--singular-values", "0.5", "--n", "100", "--inputs", "2", "--outputs", "2"], "inputs = 1 or outputs = 1"),
+        (["--hidden", "2", "--singular-values", "0.5", "--n", "100", "--inputs", "3", "--outputs", "3"], "inputs ≤ 2 or outputs ≤ 2"),
         (["--hidden", "1", "--singular-values", "x", "--n", "100"], "--singular-values expects"),
         (["--hidden", "1", "--singular-values", "0.5", "--n", "1e2,y"], "--n expects"),
         (["--hidden", "1", "--singular-values", "0.5", "--n", "100", "--prior-var", "1,2,3"], "--prior-var"),

@@ -88,7 +88,7 @@ def test_hidden_above_one_with_one_input_equals_the_cartesian_integral():
         assert abs(transposed.free_energy - point.free_energy) < 1e-13
 
 
-@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 2, 1), (2, 3, 1)])
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 2, 1), (2, 3, 1), (2, 2, 2)])
 def test_hidden_above_one_agrees_with_monte_carlo_over_every_weight(inputs, hidden, outputs):
     """No reduction at all: Z = E[exp(−nK)], E_n[K] and Var_n[K] averaged over 4·10⁶ prior draws of (A, B)."""
     n, s = 3.0, 0.6
@@ -98,13 +98,31 @@ def test_hidden_above_one_agrees_with_monte_carlo_over_every_weight(inputs, hidd
     b = rng.standard_normal((draws, outputs, hidden))
     target = np.zeros((outputs, inputs))
     target[0, 0] = s
+    if min(inputs, outputs) == 2:  # the Wishart path (a 2-D integral), with two non-zero singular values
+        target[1, 1] = s / 2
     loss = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2))
     weight = np.exp(-n * loss)
     z, z_se = weight.mean(), weight.std() / np.sqrt(draws)
-    point = two_layer_thermodynamics(n, [str(s)], inputs, hidden, outputs, dps=12)
+    values = [str(x) for x in np.linalg.svd(target, compute_uv=False)]
+    point = two_layer_thermodynamics(n, values, inputs, hidden, outputs, dps=12 if min(inputs, outputs) == 1 else 6)
     assert abs(float(point.free_energy) + np.log(z)) < 4 * z_se / z
     energy = np.mean(weight * loss) / z  # a ratio estimator: its error is of the order of z's
     assert abs(float(point.lambda_eff) - n * energy) < n * energy * 8 * z_se / z + 1e-3
+
+
+def test_wishart_path_has_the_prior_mean_loss_at_tiny_n():
+    """As n → 0, λ_eff(n)/n → E_prior[K] = ½(N_out·H·N_in·s_a·s_b + ‖M‖²), the normalisation of the 2×2 Wishart
+    eigenvalue density and the conditional mean of K in one closed form."""
+    point = two_layer_thermodynamics("1e-9", ["0.6", "0.3"], 2, 3, 2, prior_var=("0.5", "2"), dps=6)
+    expected = 0.5 * (2 * 3 * 2 * 0.5 * 2 + 0.36 + 0.09)
+    assert abs(float(point.lambda_eff) / 1e-9 - expected) < 1e-5 * expected
+
+
+@pytest.mark.slow
+def test_wishart_path_reaches_the_full_rank_coefficient():
+    lc = reduced_rank(2, 2, 2, 2)
+    point = two_layer_thermodynamics("1e5", ["0.6", "0.3"], 2, 2, 2, dps=6)
+    assert abs(point.lambda_eff - lc.lam) < 1e-3 and abs(point.heat_capacity - lc.lam) < 2e-3
 
 
 def test_heat_capacity_identity_and_sign():
@@ -154,7 +172,7 @@ def test_precision_contract_reports_the_digits_reached():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((100, [0.5], 2, 2, 2), "inputs = 1 or outputs = 1"),
+        ((100, [0.5], 3, 2, 3), "inputs ≤ 2 or outputs ≤ 2"),
         ((100, [0.5, 0.4, 0.3], 3, 1, 3), "at most two"),
         ((100, [0.5, 0.4], 3, 1, 3), "inputs = 2 or outputs = 2"),
         ((100, [0.5, 0.4], 1, 1, 1), "at most min"),
