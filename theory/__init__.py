@@ -12,6 +12,7 @@ from theory.precision import PrecisionError
 from theory.reduced_rank import reduced_rank
 from theory.thermodynamics import ThermoPoint
 from theory.two_layer import two_layer_thermodynamics
+from theory.two_layer_volume import two_layer_volume
 
 __all__ = [
     "ConstantFit",
@@ -24,6 +25,7 @@ __all__ = [
     "slt_free_energy",
     "slt_lambda_eff",
     "two_layer_thermodynamics",
+    "two_layer_volume",
     "LearningCoefficient",
     "NewtonAnalysis",
     "PolynomialLoss",

@@ -1,0 +1,52 @@
+"""V(ε) of the zero-target two-layer model against closed forms, Monte Carlo and Aoyagi–Watanabe's λ."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from theory import reduced_rank, two_layer_volume
+
+
+@pytest.mark.parametrize("eps", ["0.01", "0.5"])
+def test_one_by_one_matches_the_bessel_k0_law_of_a_product_of_normals(eps):
+    """K = ½a²b²: |ab| has density (2/π)·K_0, so V(ε) = ∫_0^√(2ε) (2/π) K_0(x) dx."""
+    point = two_layer_volume(eps, 1, 1, 1, dps=15)
+    with mpmath.workdps(25):
+        reference = mpmath.quad(lambda x: 2 / mpmath.pi * mpmath.besselk(0, x), [0, mpmath.sqrt(2 * mpmath.mpf(eps))])
+        assert abs(point.volume - reference) < 1e-14
+
+
+def test_two_reductions_of_the_same_law_agree():
+    """1 → 3 → 2 (‖B·a‖² = ‖a‖²·χ²_2) and 2 → 1 → 3 (‖a‖²‖b‖²) both make K half a product of χ²_3 and χ²_2."""
+    first, second = two_layer_volume("1e-3", 1, 3, 2, dps=15), two_layer_volume("1e-3", 2, 1, 3, dps=15)
+    assert abs(first.volume - second.volume) < 1e-14 * first.volume and abs(first.exponent - second.exponent) < 1e-13
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 3, 2), (3, 1, 1), (1, 2, 4)])
+def test_exponent_tends_to_the_zero_target_learning_coefficient(inputs, hidden, outputs):
+    lc = reduced_rank(inputs, outputs, hidden, 0)
+    point = two_layer_volume("1e-14", inputs, hidden, outputs, dps=15)
+    assert lc.multiplicity == 1 and abs(point.exponent - lc.lam) < 1e-5
+
+
+def test_exponent_is_the_log_derivative_and_agrees_with_monte_carlo():
+    eps, h = mpmath.mpf("0.3"), mpmath.mpf("1e-5")
+    point = two_layer_volume(eps, 1, 2, 3, prior_var=("0.5", "2"), dps=15)
+    up, down = (two_layer_volume(eps * mpmath.exp(t), 1, 2, 3, prior_var=("0.5", "2"), dps=15) for t in (h, -h))
+    slope = (mpmath.log(up.volume) - mpmath.log(down.volume)) / (2 * h)
+    assert abs(point.exponent - slope) < 1e-8
+    rng = np.random.default_rng(0)
+    draws = 1_000_000
+    a = rng.normal(0, np.sqrt(0.5), (draws, 2, 1))
+    b = rng.normal(0, np.sqrt(2.0), (draws, 3, 2))
+    inside = 0.5 * np.sum((b @ a) ** 2, axis=(1, 2)) < 0.3
+    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
+                          (("x", 1, 1, 1), "eps must be a number")],  # fmt: skip
+)
+def test_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        two_layer_volume(*args)
