@@ -69,31 +69,35 @@ def _extensivity_figure(data: dict[str, Any]) -> plt.Figure:
     return figure
 
 
-def _temperature_figure(data: dict[str, Any]) -> plt.Figure:
+def _ladder_panels(data: dict[str, Any], draw: Callable[[plt.Axes, dict[str, Any], Any], None], ylabel: str,
+                   title: str, log_y: bool = False) -> plt.Figure:  # fmt: skip
+    """One panel per (p, phase) with one curve per width against the nβ ladder; ``draw(axis, job, colour)``
+    draws a width's curve, and the panel is titled ``title`` after "p = …, phase"."""
     groups = _by_group(data)
     figure, axes = plt.subplots(1, len(groups), figsize=(5.5 * len(groups), 4), squeeze=False)
     for axis, (group, jobs) in zip(axes[0], groups):
-        colours = plt.cm.viridis(np.linspace(0, 0.9, len(jobs)))
-        for colour, job in zip(colours, jobs):
-            nbetas = np.array([r["nbeta"] for r in job["rungs"]])
-            values = np.array([_value(r["llc"]) for r in job["rungs"]])
-            healthy = np.array([modular_addition.trusted(r) for r in job["rungs"]])
-            axis.errorbar(
-                nbetas[healthy],
-                values[healthy, 0],
-                2 * values[healthy, 1],
-                fmt="o-",
-                color=colour,
-                label=f"N = {job['width']}",
-            )
-            if (~healthy).any():
-                axis.scatter(nbetas[~healthy], values[~healthy, 0], facecolors="none", edgecolors=colour)
-        axis.set_xscale("log"), axis.set_yscale("log"), axis.set_xlabel("nβ"), axis.set_ylabel("λ̂ (sampled, ± 2 se)")
+        for colour, job in zip(plt.cm.viridis(np.linspace(0, 0.9, len(jobs))), jobs):
+            draw(axis, job, colour)
+        axis.set_xscale("log"), axis.set_xlabel("nβ"), axis.set_ylabel(ylabel)
+        if log_y:
+            axis.set_yscale("log")
         _nbeta_ticks(axis, [r["nbeta"] for r in jobs[0]["rungs"]])
-        axis.set_title(f"p = {group['p']}, {group['phase']}: SLT regime ⇔ flat in nβ", fontsize=9)
+        axis.set_title(f"p = {group['p']}, {group['phase']}{title}", fontsize=9)
         axis.legend(fontsize=7)
     figure.tight_layout()
     return figure
+
+
+def _temperature_figure(data: dict[str, Any]) -> plt.Figure:
+    def draw(axis: plt.Axes, job: dict[str, Any], colour: Any) -> None:
+        nbetas = np.array([r["nbeta"] for r in job["rungs"]])
+        values = np.array([_value(r["llc"]) for r in job["rungs"]])
+        used = np.array([modular_addition.trusted(r) for r in job["rungs"]])
+        axis.errorbar(nbetas[used], values[used, 0], 2 * values[used, 1], fmt="o-", color=colour, label=f"N = {job['width']}")
+        if (~used).any():
+            axis.scatter(nbetas[~used], values[~used, 0], facecolors="none", edgecolors=colour)
+
+    return _ladder_panels(data, draw, "λ̂ (sampled, ± 2 se)", ": SLT regime ⇔ flat in nβ", log_y=True)
 
 
 def _rows_figure(data: dict[str, Any]) -> plt.Figure:
@@ -105,17 +109,10 @@ def _rows_figure(data: dict[str, Any]) -> plt.Figure:
             axis = axes[row, column]
             for colour, job in zip(colours, jobs):
                 values = np.sort(job["neurons"][name])
-                axis.step(
-                    values,
-                    np.arange(1, len(values) + 1) / len(values),
-                    where="post",
-                    color=colour,
-                    label=f"N = {job['width']}",
-                )
-            (
-                axis.set_xlabel(f"per-neuron Fourier {name.replace('_', ' ')}"),
-                axis.set_ylabel("fraction of neurons (ECDF)"),
-            )
+                fractions = np.arange(1, len(values) + 1) / len(values)
+                axis.step(values, fractions, where="post", color=colour, label=f"N = {job['width']}")
+            axis.set_xlabel(f"per-neuron Fourier {name.replace('_', ' ')}")
+            axis.set_ylabel("fraction of neurons (ECDF)")
             axis.set_title(f"p = {group['p']}, {group['phase']}: mean field ⇔ curves coincide", fontsize=9)
             axis.legend(fontsize=7)
     figure.tight_layout()
@@ -123,24 +120,17 @@ def _rows_figure(data: dict[str, Any]) -> plt.Figure:
 
 
 def _free_energy_figure(data: dict[str, Any]) -> plt.Figure:
-    groups = _by_group(data)
-    figure, axes = plt.subplots(1, len(groups), figsize=(5.5 * len(groups), 4), squeeze=False)
-    for axis, (group, jobs) in zip(axes[0], groups):
-        colours = plt.cm.viridis(np.linspace(0, 0.9, len(jobs)))
-        ladders = {entry["width"]: entry["ladder"] for entry in group["free_energy"]}
-        for colour, job in zip(colours, jobs):
-            ladder = ladders[job["width"]]
-            nbetas = np.array([r["nbeta"] for r in ladder])
-            values = np.array([_value(r["free_energy_increment"]) for r in ladder])
-            axis.errorbar(nbetas, values[:, 0], 2 * values[:, 1], fmt="o-", color=colour, label=f"N = {job['width']}")
-            lam = _value(modular_addition._headline(job)["llc"])[0]
-            axis.plot(nbetas, lam * np.log(nbetas / nbetas[0]), ":", color=colour)
-        axis.set_xscale("log"), axis.set_xlabel("nβ"), axis.set_ylabel("F(nβ) − F(nβ₁) (sampled, ± 2 se)")
-        _nbeta_ticks(axis, [r["nbeta"] for r in jobs[0]["rungs"]])
-        axis.set_title(f"p = {group['p']}, {group['phase']}; dotted: one λ = λ̂(n/log n)", fontsize=9)
-        axis.legend(fontsize=7)
-    figure.tight_layout()
-    return figure
+    ladders = {(g["p"], g["phase"], entry["width"]): entry["ladder"] for g in data["groups"] for entry in g["free_energy"]}
+
+    def draw(axis: plt.Axes, job: dict[str, Any], colour: Any) -> None:
+        ladder = ladders[(job["p"], job["phase"], job["width"])]
+        nbetas = np.array([r["nbeta"] for r in ladder])
+        values = np.array([_value(r["free_energy_increment"]) for r in ladder])
+        axis.errorbar(nbetas, values[:, 0], 2 * values[:, 1], fmt="o-", color=colour, label=f"N = {job['width']}")
+        lam = _value(modular_addition._headline(job)["llc"])[0]
+        axis.plot(nbetas, lam * np.log(nbetas / nbetas[0]), ":", color=colour)
+
+    return _ladder_panels(data, draw, "F(nβ) − F(nβ₁) (sampled, ± 2 se)", "; dotted: one λ = λ̂(n/log n)")
 
 
 def _tables(data: dict[str, Any]) -> list[Table]:
