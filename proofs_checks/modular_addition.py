@@ -64,6 +64,9 @@ class ModularConfig:
             _check_prime(p)
         if len(self.widths) < 1 or any(int(w) != w or w < 1 for w in self.widths):
             raise ValueError(f"widths must be positive integers, got {list(self.widths)}")
+        for name, values in (("widths", self.widths), ("primes", self.primes)):
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} must differ from each other, got {list(values)}")
         if 1.0 not in [float(f) for f in self.nbeta_factors] or any(f <= 0 for f in self.nbeta_factors):
             raise ValueError(
                 f"the nβ factors must be positive and include 1 (nβ = n/log n), got {list(self.nbeta_factors)}"

@@ -84,6 +84,7 @@ def test_cli_writes_a_complete_report(sltv, tmp_path):
         (["--betas", "2,4"], "include 1"),
         (["--model", "transformer"], "model must be"),
         (["--widths", "4,0"], "positive integers"),
+        (["--widths", "4,4,8"], "widths must differ"),
         (["--train-fraction", "1.5"], "train_fraction"),
         (["--chains", "1"], "at least 2 chains"),
     ],
