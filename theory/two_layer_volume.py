@@ -1,4 +1,4 @@
-"""The volume function of the two-layer linear model with a zero target: V(ε) = prior mass of {K < ε}.
+"""The volume function of the two-layer linear model: V(ε) = prior mass of {K < ε}.
 
 K = ½‖B·A‖² with A: H×N_in ~ N(0, s_a), B: N_out×H ~ N(0, s_b) entrywise (REFERENCES §5 with M = 0). With
 H = 1, K = ½‖b‖²‖a‖²; with N_in = 1 and any H, K = ½‖B·a‖² and B·a | a ~ N(0, s_b‖a‖² I_{N_out}); N_out = 1
@@ -10,6 +10,14 @@ P the regularised lower incomplete gamma function (the χ²_{N_out} distribution
 ρ_α(x) = x^(α−1) e^(−x)/Γ(α) its derivative. The local exponent ε·V'(ε)/V(ε) tends to λ = min(d, N_out)/2,
 with multiplicity 2 when d = N_out (V ~ c·ε^λ·(log 1/ε)^(m−1); Watanabe 2009, §2.4), the zero-target λ of
 reduced-rank regression in these sizes (Aoyagi & Watanabe 2005).
+
+A target with one non-zero singular value s and N_in = 1 (any H; N_out = 1 by transposition): K = ½‖B·a − m‖²,
+‖m‖ = s, so given y the event K < ε is a non-central χ² event, χ'²_{N_out}(s²/(s_b y)) < 2ε/(s_b y), whose
+distribution function is the Poisson mixture Σ_j Pois(j; μ)·P(α + j, x) with μ = s²/(2 s_b y), x = ε/(s_b y)
+(summed backwards in j, where P(a, x) = P(a+1, x) + x^a e^(−x)/Γ(a+1) only adds positive terms), and its
+derivative Σ_j Pois(j; μ)·ρ_{α+j}(x). Projecting onto m bounds it by exp(−(s − √(2ε))²/(2 s_b y)), which
+says how small y may be cut off; this needs 2ε < s², and the sum has O(μ) terms, so ε ≤ s²/8 is required.
+The exponent then tends to N_out/2 as ε → 0 (Ba ↦ v is a submersion where a ≠ 0): the rank-1 λ.
 """
 
 from __future__ import annotations
@@ -33,30 +41,61 @@ def _positive(value: object, name: str) -> mpmath.mpf:
     return number
 
 
-def two_layer_volume(
-    eps: object, inputs: int, hidden: int, outputs: int, prior_var: object | tuple[object, object] = 1, dps: int = 15
-) -> VolumePoint:
-    """V(ε) and d log V/d log ε for the zero-target two-layer model (module docstring), precision contract.
+def _poisson_mixture(mu: mpmath.mpf, alpha: mpmath.mpf, x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(Σ_j Pois(j; μ)·P(α + j, x), Σ_j Pois(j; μ)·ρ_{α+j}(x)), P summed backwards from a direct value at j = J."""
+    if mu == 0:
+        return mpmath.gammainc(alpha, 0, x, regularized=True), mpmath.exp((alpha - 1) * mpmath.log(x) - x - mpmath.loggamma(alpha))
+    width = mpmath.sqrt(2 * mpmath.log(10) * (mpmath.mp.dps + 10))  # Poisson and gamma tails beyond J are below eps
+    top = int(mpmath.ceil(mu + x + 2 * width * mpmath.sqrt(mu + x + 1) + width**2))
+    cdf = mpmath.gammainc(alpha + top, 0, x, regularized=True)
+    density = mpmath.exp((alpha + top - 1) * mpmath.log(x) - x - mpmath.loggamma(alpha + top))
+    cdfs, densities = [cdf], [density]
+    for j in range(top - 1, -1, -1):  # P(a, x) = P(a+1, x) + ρ_{a+1}(x),  ρ_a(x) = ρ_{a+1}(x)·a/x
+        cdf += density
+        density *= (alpha + j) / x
+        cdfs.append(cdf)
+        densities.append(density)
+    weight, total_cdf, total_density = mpmath.exp(-mu), mpmath.mpf(0), mpmath.mpf(0)
+    for j, (c, d) in enumerate(zip(reversed(cdfs), reversed(densities))):
+        total_cdf += weight * c
+        total_density += weight * d
+        weight *= mu / (j + 1)
+    return total_cdf, total_density
 
-    Covers hidden = 1 with any sizes, and any hidden size with inputs = 1 or outputs = 1; other sizes raise
-    ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
+
+def two_layer_volume(
+    eps: object, inputs: int, hidden: int, outputs: int, singular_value: object = 0,
+    prior_var: object | tuple[object, object] = 1, dps: int = 15,
+) -> VolumePoint:  # fmt: skip
+    """V(ε) and d log V/d log ε for the two-layer model (module docstring), precision contract.
+
+    Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. A target with one
+    non-zero singular value ``singular_value`` = s: inputs = 1 or outputs = 1 (any hidden size) and ε ≤ s²/8.
+    Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
         level = _positive(eps, "eps")
         s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
         s_a, s_b = _positive(s_a, "prior variance s_a"), _positive(s_b, "prior variance s_b")
+        target = mpmath.mpf(0) if singular_value in (0, "0") else _positive(singular_value, "singular_value")
+    if target > 0 and min(n_in, n_out) > 1:
+        raise ValueError(
+            f"a non-zero target with inputs = {n_in} and outputs = {n_out}: the exact V(ε) needs inputs = 1 or outputs = 1"
+        )
+    if target > 0 and not level <= target**2 / 8:
+        raise ValueError(f"eps = {eps} exceeds s²/8 = {mpmath.nstr(target**2 / 8, 6)}: the exact V(ε) with a target needs ε ≤ s²/8")
     if h > 1 and min(n_in, n_out) > 1:
         raise ValueError(
             f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: the exact V(ε) covers hidden = 1, or inputs = 1 "
             "or outputs = 1"
         )
-    if h > 1 and n_in > 1:  # transpose so that N_in = 1
+    if (h > 1 or target > 0) and n_in > 1:  # transpose so that N_in = 1
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
     dof, alpha = mpmath.mpf(n_in * h), mpmath.mpf(n_out) / 2
 
     def compute(refine: bool) -> list[mpmath.mpf]:
-        eps_, sa, sb = mpmath.mpf(level), mpmath.mpf(s_a), mpmath.mpf(s_b)
+        eps_, sa, sb, s2 = mpmath.mpf(level), mpmath.mpf(s_a), mpmath.mpf(s_b), mpmath.mpf(target) ** 2
         half = dof / 2
         log_norm = -half * mpmath.log(2 * sa) - mpmath.loggamma(half)
         memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
@@ -68,21 +107,24 @@ def two_layer_volume(
                     memo[y] = (mpmath.mpf(0), mpmath.mpf(0))
                 else:
                     prior = mpmath.exp(log_norm - log_scale + (half - 1) * mpmath.log(y) - y / (2 * sa))
-                    x = eps_ / (sb * y)
-                    density = mpmath.exp((alpha - 1) * mpmath.log(x) - x - mpmath.loggamma(alpha))
-                    memo[y] = (prior * mpmath.gammainc(alpha, 0, x, regularized=True), prior * density / (sb * y))
+                    cdf, density = _poisson_mixture(s2 / (2 * sb * y), alpha, eps_ / (sb * y))
+                    memo[y] = (prior * cdf, prior * density / (sb * y))
             return memo[y]
 
         # the integrand changes character at y ~ ε/s_b (the ball's edge) and decays on the prior's scale s_a·d
         edge, spread = eps_ / sb, sa * dof
-        points = {mpmath.mpf(0), edge / 64, edge * 64, spread / 8, spread * 8, spread * 64, mpmath.inf}
+        points = {edge / 64, edge * 64, spread / 8, spread * 8, spread * 64}
         x = edge / 64
         while x < spread * 64:
             points.add(x)
             x *= 16
-        points = sorted(points, key=lambda p: (mpmath.isinf(p), p))
-        finite = [p for p in points if 0 < p < mpmath.inf]
-        log_scale = max(mpmath.log(parts(y)[0] * y) for y in finite)  # y·f(y) is the mass per unit of log y
+        start = mpmath.mpf(0)
+        if s2 > 0:  # below the floor the event has probability < e^(−cut) (module docstring); the centre is at y ~ s²/s_b
+            cut = 3 * mpmath.mp.dps + 60 + n_out * abs(mpmath.log(eps_))
+            start = (mpmath.sqrt(s2) - mpmath.sqrt(2 * eps_)) ** 2 / (2 * sb * cut)
+            points = {p for p in points if p > start} | {s2 / sb / 64, s2 / sb, s2 / sb * 64}
+        points = [start, *sorted(points), mpmath.inf]
+        log_scale = max(mpmath.log(parts(y)[0] * y) for y in points[1:-1])  # y·f(y) is the mass per unit of log y
         memo.clear()
         if refine:
             points = refined(points)

@@ -43,10 +43,28 @@ def test_exponent_is_the_log_derivative_and_agrees_with_monte_carlo():
     assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
 
 
+def test_a_target_against_monte_carlo_and_the_rank_one_coefficient():
+    """K = ½‖B·a − m‖², ‖m‖ = 0.5, a ∈ R², B: 3×2: V(ε) against 2·10⁶ prior draws; the exponent → N_out/2 = 3/2."""
+    point = two_layer_volume("0.01", 1, 2, 3, singular_value="0.5", dps=8)
+    rng = np.random.default_rng(0)
+    draws = 2_000_000
+    a, b = rng.standard_normal((draws, 2, 1)), rng.standard_normal((draws, 3, 2))
+    target = np.zeros((3, 1))
+    target[0, 0] = 0.5
+    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < 0.01
+    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+    far = two_layer_volume("1e-12", 1, 2, 3, singular_value="0.5", dps=8)
+    assert abs(far.exponent - reduced_rank(1, 3, 2, 1).lam) < 1e-8
+    transposed = two_layer_volume("0.01", 3, 2, 1, singular_value="0.5", dps=8)
+    assert abs(transposed.volume - point.volume) < 1e-8 * point.volume
+
+
 @pytest.mark.parametrize(
-    ("args", "message"), [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
-                          (("x", 1, 1, 1), "eps must be a number")],  # fmt: skip
-)
+    ("args", "message"),
+    [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
+     (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "0.5"), "exceeds s²/8"),
+     (("0.001", 2, 1, 2, "0.5"), "needs inputs = 1 or outputs = 1")],
+)  # fmt: skip
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         two_layer_volume(*args)
