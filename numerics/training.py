@@ -7,6 +7,7 @@ one (Gromov 2023, arXiv:2301.02679; Nanda et al. 2023, arXiv:2301.05217).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -23,7 +24,7 @@ Progress = Callable[[int], None]
 
 class TrainResult(NamedTuple):
     params: PyTree
-    losses: np.ndarray  # the training loss every ``log_every`` steps
+    losses: np.ndarray  # the training loss at the last step of every chunk of ``log_every`` steps, then the final loss
     log_every: int
     settings: dict[str, Any]
     seconds: float
@@ -62,19 +63,20 @@ def train(
         updates, state = optimizer.update(grads, state, current)
         return (optax.apply_updates(current, updates), state), value
 
-    @jax.jit
-    def chunk(carry: tuple[PyTree, Any]) -> tuple[tuple[PyTree, Any], jax.Array]:
-        carry, values = jax.lax.scan(one, carry, None, length=log_every)
+    @functools.partial(jax.jit, static_argnums=1)
+    def chunk(carry: tuple[PyTree, Any], length: int) -> tuple[tuple[PyTree, Any], jax.Array]:
+        carry, values = jax.lax.scan(one, carry, None, length=length)
         return carry, values[-1]
 
     carry = (params, optimizer.init(params))
     logged = []
     for done in range(0, int(steps), log_every):
-        carry, value = chunk(carry)
+        length = min(log_every, int(steps) - done)  # the last chunk may be shorter: exactly ``steps`` steps run
+        carry, value = chunk(carry, length)
         logged.append(float(value))
         if progress is not None:
-            progress(min(log_every, int(steps) - done))
+            progress(length)
     final = carry[0]
     logged.append(float(loss(final, data)))
-    settings = {"steps": len(logged[:-1]) * log_every, "log_every": log_every}
+    settings = {"steps": int(steps), "log_every": log_every}
     return TrainResult(final, np.asarray(logged), log_every, settings, time.perf_counter() - start)

@@ -118,6 +118,8 @@ def test_training_fits_and_memorises_tiny_tasks_and_is_deterministic():
     assert accuracy(quadratic_apply, first.params, memorise.test) < 0.5
     assert input_rows(first.params).shape == (32, 2 * p)
     assert first.settings["steps"] == 1500 and len(first.losses) == 1500 // 250 + 1
+    uneven = train(loss, params, memorise.train, 1600, adamw(1e-2, 0.0), log_every=250)  # 6 chunks of 250, one of 100
+    assert uneven.settings["steps"] == 1600 and len(uneven.losses) == 8
 
 
 def test_weight_decay_training_generalises_modular_addition():
