@@ -34,8 +34,8 @@ import mpmath
 
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
-from theory.two_layer_wishart import wishart_moments
-from theory.validation import positive_int
+from theory.two_layer_wishart import bessel_i012, wishart_moments
+from theory.validation import positive_int, real_number
 
 __all__ = ["two_layer_thermodynamics"]
 
@@ -61,8 +61,7 @@ def _angular_moments(beta: mpmath.mpf, squares: Sequence[mpmath.mpf], dim: int) 
         raise AssertionError("two non-zero singular values need N_in = 2 (after transposition)")
     sigma, delta = (squares[0] + squares[1]) / 2, (squares[0] - squares[1]) / 2
     x = beta * delta  # u = σ + δ cos 2φ, φ uniform
-    i0, i1 = mpmath.besseli(0, x), mpmath.besseli(1, x)
-    i2 = i0 - 2 * i1 / x if x > 1 else mpmath.besseli(2, x)  # the recurrence loses < 1 digit for x > 1
+    i0, i1, i2 = bessel_i012(x)
     return beta * sigma, i0, sigma * i0 + delta * i1, sigma**2 * i0 + 2 * sigma * delta * i1 + delta**2 * (i0 + i2) / 2
 
 
@@ -148,29 +147,18 @@ def _moments(n, squares, n_in, n_out, s_a, s_b, refine, radial_dof):
     return (log_scale, *(mpmath.quad(lambda r, j=j: integrand(r)[j], points) for j in range(3)))
 
 
-def _nonnegative(value: object, name: str) -> mpmath.mpf:
-    try:
-        number = mpmath.mpf(str(value)) if not isinstance(value, mpmath.mpf) else value
-    except (ValueError, TypeError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not (mpmath.isfinite(number) and number >= 0):
-        raise ValueError(f"{name} must be a finite non-negative number, got {value!r}")
-    return number
-
-
-def _wishart_point(size, values, hidden, n_out, s_a, s_b, dps, shown) -> ThermoPoint:
-    """N_in = 2 and H ≥ 2 through ``theory.two_layer_wishart`` (a 2-D integral: slower, minutes at 10 digits)."""
-    s1, s2 = (sorted(values, reverse=True) + [mpmath.mpf(0)] * 2)[:2]
+def _thermo_point(size: mpmath.mpf, moments, dps: int, shown: object, guard: int = 10) -> ThermoPoint:
+    """The ThermoPoint at n = ``size`` under the precision contract, from ``moments(n, refine)`` =
+    (log L, I_0/L, n·I_1/L, n²·I_2/L) of either path (``_moments`` or ``wishart_moments``)."""
 
     def compute(refine: bool) -> list[mpmath.mpf]:
         n = mpmath.mpf(size)
-        log_scale, i0, i1, i2 = wishart_moments(n, mpmath.mpf(s1), mpmath.mpf(s2), hidden, n_out, mpmath.mpf(s_a),
-                                                mpmath.mpf(s_b), refine)  # fmt: skip
+        log_scale, i0, i1, i2 = moments(n, refine)
         z, lam, heat = thermo_from_moments(n, i0, i1 / n, i2 / (n * n))
         return [-log_scale - mpmath.log(z), lam, heat]
 
-    extra = int(mpmath.log10(size + 10)) + 5
-    (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"two-layer model at n = {shown}", guard=5, extra=extra)
+    extra = int(mpmath.log10(size + 10)) + 5  # the moments cancel ~log10(n) digits at large n
+    (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"two-layer model at n = {shown}", guard=guard, extra=extra)
     return ThermoPoint(mpmath.mpf(size), free_energy, lam, heat, digits)
 
 
@@ -197,14 +185,14 @@ def two_layer_thermodynamics(
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
-        size = _nonnegative(n, "n")
+        size = real_number(n, "n")
         s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
-        s_a, s_b = _nonnegative(s_a, "prior variance s_a"), _nonnegative(s_b, "prior variance s_b")
+        s_a, s_b = real_number(s_a, "prior variance s_a"), real_number(s_b, "prior variance s_b")
         if isinstance(singular_values, (str, bytes)) or len(singular_values) > min(n_in, n_out):
             raise ValueError(
                 f"singular_values {singular_values!r} must be a list of at most min(inputs, outputs) = {min(n_in, n_out)} numbers"
             )
-        values = [_nonnegative(s, f"singular_values[{i}]") for i, s in enumerate(singular_values)]
+        values = [real_number(s, f"singular_values[{i}]") for i, s in enumerate(singular_values)]
     if size == 0:
         raise ValueError(f"n must be positive, got {n!r}")
     if s_a == 0 or s_b == 0:
@@ -218,8 +206,11 @@ def two_layer_thermodynamics(
             )
         if n_in > n_out:
             n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
-        if n_in == 2:
-            return _wishart_point(size, values, h, n_out, s_a, s_b, dps, n)
+        if n_in == 2:  # a 2-D integral: fewer guard digits keep it to about a minute per point
+            s1, s2 = (sorted(values, reverse=True) + [mpmath.mpf(0)] * 2)[:2]
+            moments = lambda m, refine: wishart_moments(m, mpmath.mpf(s1), mpmath.mpf(s2), h, n_out, mpmath.mpf(s_a),  # noqa: E731
+                                                        mpmath.mpf(s_b), refine)  # fmt: skip
+            return _thermo_point(size, moments, dps, n, guard=5)
     if len(nonzero) > 2:
         raise ValueError(
             f"{len(nonzero)} non-zero singular values: exact evaluation with hidden = 1 covers at most two"
@@ -233,14 +224,8 @@ def two_layer_thermodynamics(
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
     radial_dof = n_in * h  # one of the two is 1
 
-    extra = int(mpmath.log10(size + 10)) + 5  # the moments cancel ~log10(n) digits at large n
+    def moments(m: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, ...]:  # at the contract's working precision
+        squares = [s * s for s in nonzero]
+        return _moments(m, squares, n_in, n_out, mpmath.mpf(s_a), mpmath.mpf(s_b), refine, radial_dof)
 
-    def compute(refine: bool) -> list[mpmath.mpf]:
-        squares = [mpmath.mpf(s) ** 2 for s in nonzero]
-        log_scale, i0, i1, i2 = _moments(mpmath.mpf(size), squares, n_in, n_out, mpmath.mpf(s_a), mpmath.mpf(s_b), refine, radial_dof)
-        n = mpmath.mpf(size)
-        z, lam, heat = thermo_from_moments(n, i0, i1 / n, i2 / (n * n))
-        return [-log_scale - mpmath.log(z), lam, heat]
-
-    (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"two-layer model at n = {n}", extra=extra)
-    return ThermoPoint(mpmath.mpf(size), free_energy, lam, heat, digits)
+    return _thermo_point(size, moments, dps, n)

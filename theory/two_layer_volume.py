@@ -26,19 +26,9 @@ import mpmath
 
 from theory.fibred_quadratic import VolumePoint
 from theory.precision import input_precision, refined, with_precision_contract
-from theory.validation import positive_int
+from theory.validation import positive_int, real_number
 
 __all__ = ["two_layer_volume"]
-
-
-def _positive(value: object, name: str) -> mpmath.mpf:
-    try:
-        number = mpmath.mpf(str(value)) if not isinstance(value, mpmath.mpf) else value
-    except (ValueError, TypeError):
-        raise ValueError(f"{name} must be a number, got {value!r}") from None
-    if not (mpmath.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a finite positive number, got {value!r}")
-    return number
 
 
 def _poisson_mixture(mu: mpmath.mpf, alpha: mpmath.mpf, x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -75,10 +65,10 @@ def two_layer_volume(
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
-        level = _positive(eps, "eps")
+        level = real_number(eps, "eps", positive=True)
         s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
-        s_a, s_b = _positive(s_a, "prior variance s_a"), _positive(s_b, "prior variance s_b")
-        target = mpmath.mpf(0) if singular_value in (0, "0") else _positive(singular_value, "singular_value")
+        s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
+        target = mpmath.mpf(0) if singular_value in (0, "0") else real_number(singular_value, "singular_value", positive=True)
     if target > 0 and min(n_in, n_out) > 1:
         raise ValueError(
             f"a non-zero target with inputs = {n_in} and outputs = {n_out}: the exact V(ε) needs inputs = 1 or outputs = 1"

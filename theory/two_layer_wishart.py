@@ -29,7 +29,13 @@ import mpmath
 
 from theory.precision import refined
 
-__all__ = ["wishart_moments"]
+__all__ = ["bessel_i012", "wishart_moments"]
+
+
+def bessel_i012(x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf, mpmath.mpf]:
+    """I_0(x), I_1(x), I_2(x); I_2 by the recurrence I_2 = I_0 − (2/x)·I_1, which loses < 1 digit for |x| > 1."""
+    i0, i1 = mpmath.besseli(0, x), mpmath.besseli(1, x)
+    return i0, i1, i0 - 2 * i1 / x if abs(x) > 1 else mpmath.besseli(2, x)
 
 
 def _geometric(low: mpmath.mpf, high: mpmath.mpf, ratio: int = 4) -> set[mpmath.mpf]:
@@ -57,8 +63,8 @@ def wishart_moments(n, s1, s2, hidden, n_out, s_a, s_b, refine):
         d1, d2 = 1 + c * l1, 1 + c * l2
         i1, i2 = 1 / d1, 1 / d2
         x = half_n * delta * (i2 - i1)
-        b0, b1 = mpmath.besseli(0, x), mpmath.besseli(1, x)
-        b2 = (b0 + (b0 - 2 * b1 / x if abs(x) > 1 else mpmath.besseli(2, x))) / 2  # (I_0 + I_2)/2, I_2 by recurrence
+        b0, b1, second = bessel_i012(x)
+        b2 = (b0 + second) / 2  # E_φ[cos²(2φ) e^(x cos 2φ)] = (I_0 + I_2)/2
         exponent = -r2 * (1 + q * q) * inv_2sa - half_n * sigma * (i1 + i2) - half_nout * mpmath.log(d1 * d2) - log_scale
         weight = constant * r ** (2 * hidden - 1) * q ** (hidden - 2) * (1 - q * q) * mpmath.exp(exponent)
         mean0 = (sigma * (i1 * i1 + i2 * i2) + n_out * s_b * (l1 * i1 + l2 * i2)) / 2

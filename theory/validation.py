@@ -5,6 +5,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 
+import mpmath
+
 
 def _as_int(value: object, name: str) -> int:
     if isinstance(value, bool):
@@ -47,3 +49,15 @@ def positive_int_list(values: object, name: str) -> list[int]:
 def nonnegative_int_list(values: object, name: str) -> list[int]:
     """A non-empty list of ints ≥ 0; the error names the first bad entry and its position."""
     return [nonnegative_int(v, f"{name}[{i}]") for i, v in enumerate(_int_list(values, name))]
+
+
+def real_number(value: object, name: str, positive: bool = False) -> mpmath.mpf:
+    """``value`` as an mpmath number, finite and ≥ 0 (> 0 when ``positive``), read from its decimal text at
+    the current working precision (so "0.1" is not first rounded to a binary float)."""
+    try:
+        number = mpmath.mpf(str(value)) if not isinstance(value, mpmath.mpf) else value
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not (mpmath.isfinite(number) and (number > 0 if positive else number >= 0)):
+        raise ValueError(f"{name} must be a finite {'positive' if positive else 'non-negative'} number, got {value!r}")
+    return number
