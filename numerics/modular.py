@@ -29,7 +29,8 @@ PyTree = Any
 MODELS = ("quadratic", "mlp")
 
 
-def _check_prime(p: int) -> int:
+def check_prime(p: int) -> int:
+    """``p`` as an int when it is an odd prime; otherwise ``ValueError``."""
     if int(p) != p or p < 3 or any(p % q == 0 for q in range(2, int(p**0.5) + 1)):
         raise ValueError(f"p must be an odd prime, got {p!r}")
     return int(p)
@@ -62,7 +63,7 @@ def modular_addition_data(
     ``shuffle_labels`` permutes the training labels among the training pairs: the network can then
     only memorise (test accuracy ≈ 1/p), the memorising counterpart of a generalising run.
     """
-    p = _check_prime(p)
+    p = check_prime(p)
     if not 0 < train_fraction <= 1:
         raise ValueError(f"train_fraction must lie in (0, 1], got {train_fraction!r}")
     count = int(round(train_fraction * p * p))

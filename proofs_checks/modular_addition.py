@@ -58,10 +58,10 @@ class ModularConfig:
     phases: tuple[str, ...] = PHASES
 
     def __post_init__(self) -> None:
-        from numerics.modular import MODELS, _check_prime
+        from numerics.modular import MODELS, check_prime
 
         for p in self.primes:
-            _check_prime(p)
+            check_prime(p)
         if len(self.widths) < 1 or any(int(w) != w or w < 1 for w in self.widths):
             raise ValueError(f"widths must be positive integers, got {list(self.widths)}")
         for name, values in (("widths", self.widths), ("primes", self.primes)):
@@ -235,12 +235,17 @@ def _row_statistics(jobs: list[dict[str, Any]]) -> dict[str, Any]:
     return {"ks": tests, "means": means}
 
 
+def group_jobs(jobs: list[dict[str, Any]], p: int, phase: str) -> list[dict[str, Any]]:
+    """The jobs of one (p, phase) group, in width order."""
+    return sorted((j for j in jobs if j["p"] == p and j["phase"] == phase), key=lambda j: j["width"])
+
+
 def analyse(jobs: list[dict[str, Any]], config: ModularConfig) -> dict[str, Any]:
     """Fits, tests and findings from the jobs' results (see the module docstring)."""
     groups = []
     for p in config.primes:
         for phase in config.phases:
-            members = sorted((j for j in jobs if j["p"] == p and j["phase"] == phase), key=lambda j: j["width"])
+            members = group_jobs(jobs, p, phase)
             groups.append({
                 "p": p, "phase": phase,
                 "extensivity": _extensivity(members),
@@ -264,10 +269,9 @@ def findings(jobs: list[dict[str, Any]], groups: list[dict[str, Any]]) -> list[s
                f"with C < λ̂ at {len(below)} of those; in the SLT regime both estimate λ and agree.")  # fmt: skip
     for job_group in groups:
         p, phase = job_group["p"], job_group["phase"]
-        members = [j for j in jobs if j["p"] == p and j["phase"] == phase]
+        members = group_jobs(jobs, p, phase)
         accuracy = ", ".join(
-            f"N={j['width']}: {j['train_accuracy']:.2f}/{j['test_accuracy']:.2f}"
-            for j in sorted(members, key=lambda j: j["width"])
+            f"N={j['width']}: {j['train_accuracy']:.2f}/{j['test_accuracy']:.2f}" for j in members
         )
         out.append(f"p = {p}, {phase}: train/test accuracy {accuracy}.")
         ext = job_group["extensivity"]

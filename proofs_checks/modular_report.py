@@ -38,8 +38,7 @@ def _nbeta_ticks(axis: plt.Axes, nbetas: list[float]) -> None:
 
 def _by_group(data: dict[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Each analysed (p, phase) group with its jobs, in width order."""
-    return [(g, sorted((j for j in data["jobs"] if j["p"] == g["p"] and j["phase"] == g["phase"]), key=lambda j: j["width"]))
-            for g in data["groups"]]  # fmt: skip
+    return [(g, modular_addition.group_jobs(data["jobs"], g["p"], g["phase"])) for g in data["groups"]]
 
 
 def _extensivity_figure(data: dict[str, Any]) -> plt.Figure:
