@@ -18,6 +18,9 @@ CASES = [
     ("2x1x2, s = (0.5, 0.3), 30 digits", dict(singular_values=["0.5", "0.3"], inputs=2, hidden=1, outputs=2, dps=30)),
     ("8x1x8, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=8, hidden=1, outputs=8, dps=30)),
     ("1x4x3, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=1, hidden=4, outputs=3, dps=30)),
+    # three non-zero singular values: the Bingham function by Talbot's contour rule (theory.bingham)
+    ("3x1x3, s = (1, 0.5, 0.2), 10 digits", dict(singular_values=["1", "0.5", "0.2"], inputs=3, hidden=1, outputs=3, dps=10)),
+    ("3x1x3, s = (1, 0.5, 0.2), 30 digits", dict(singular_values=["1", "0.5", "0.2"], inputs=3, hidden=1, outputs=3, dps=30)),
 ]
 WISHART = [  # hidden ≥ 2 with two inputs: a 2-D integral (theory.two_layer_wishart), at fewer digits and n
     ("2x2x2, s = (0.6, 0.3), 6 digits", dict(singular_values=["0.6", "0.3"], inputs=2, hidden=2, outputs=2, dps=6)),

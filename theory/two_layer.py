@@ -9,7 +9,8 @@ entrywise, M = N_out×N_in with singular values s_1, s_2, …. Integrating B out
 For H = 1 write A = aᵀ, a = r·θ with r² ~ s_a·χ²_{N_in} and θ uniform on the sphere. With c = n·s_b,
 D = 1 + c r² and u = θᵀMᵀMθ, the integrand is D^(−N_out/2)·exp(−(n/2)‖M‖² + β u), β = n c r²/(2D), so Z is a
 one-dimensional integral over r of the angular (Bingham) average E_θ[e^(βu)] = 1F1(½; N_in/2; βs²) for one
-non-zero singular value (Kummer's function) and e^(βσ)·I0(βδ) for two with N_in = 2 (σ, δ = (s_1² ± s_2²)/2).
+non-zero singular value (Kummer's function), e^(βσ)·I0(βδ) for two with N_in = 2 (σ, δ = (s_1² ± s_2²)/2), and
+a one-dimensional contour integral (``theory.bingham``) for any other sizes and singular values.
 
 The moments of K come from the Gaussian conditional law of B given A (rows b_i ~ N(nΣ(Ma)_i, Σ),
 Σ = s_b/D): with Q = ‖Ma‖² = r²u,
@@ -32,6 +33,7 @@ from collections.abc import Sequence
 
 import mpmath
 
+from theory.bingham import bingham_moments
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.two_layer_wishart import bessel_i012, wishart_moments
@@ -42,7 +44,7 @@ __all__ = ["two_layer_thermodynamics"]
 
 def _angular_moments(beta: mpmath.mpf, squares: Sequence[mpmath.mpf], dim: int) -> tuple[mpmath.mpf, ...]:
     """(g, m_0, m_1, m_2) with E_θ[e^(βu) u^j] = e^g·m_j, j = 0, 1, 2, for u = Σ_i s_i² θ_i², θ uniform on
-    S^(dim−1), ≤ 2 non-zero s_i². The exponential factor e^g is returned as its exponent so that the caller
+    S^(dim−1): closed forms for one non-zero s_i² or two with dim = 2, ``theory.bingham`` otherwise. The exponential factor e^g is returned as its exponent so that the caller
     folds it into its own exponential (one exp per evaluation instead of two)."""
     zero = mpmath.mpf(0)
     if not squares:
@@ -57,8 +59,8 @@ def _angular_moments(beta: mpmath.mpf, squares: Sequence[mpmath.mpf], dim: int) 
         half, h = mpmath.mpf(1) / 2, mpmath.mpf(dim) / 2
         moments = (s2**j * mpmath.rf(half, j) / mpmath.rf(h, j) * mpmath.hyp1f1(half + j, h + j, beta * s2) for j in range(3))
         return (zero, *moments)
-    if dim != 2:
-        raise AssertionError("two non-zero singular values need N_in = 2 (after transposition)")
+    if dim != 2 or len(squares) > 2:  # the general Bingham average: a 1-D contour integral
+        return bingham_moments(beta, squares, dim)
     sigma, delta = (squares[0] + squares[1]) / 2, (squares[0] - squares[1]) / 2
     x = beta * delta  # u = σ + δ cos 2φ, φ uniform
     i0, i1, i2 = bessel_i012(x)
@@ -176,8 +178,8 @@ def two_layer_thermodynamics(
     Args:
         n: sample size (> 0; any real, e.g. ``"1e12"``).
         singular_values: the target's singular values (at most min(inputs, outputs); missing ones are 0).
-        inputs, hidden, outputs: N_in, H, N_out. Exact evaluation covers hidden = 1 with one non-zero singular
-            value (any sizes) or two (when inputs = 2 or outputs = 2), and any hidden size when inputs ≤ 2 or
+        inputs, hidden, outputs: N_in, H, N_out. Exact evaluation covers hidden = 1 with any sizes and singular
+            values (three or more non-zero ones through ``theory.bingham``), and any hidden size when inputs ≤ 2 or
             outputs ≤ 2 (with 2 on the smaller side and H ≥ 2 it is a 2-D integral, ``theory.two_layer_wishart``,
             about a minute per point at 6–10 digits); other cases raise ``ValueError``.
         prior_var: s_a = s_b, or the pair (s_a, s_b), of the Gaussian priors on A and B.
@@ -211,16 +213,7 @@ def two_layer_thermodynamics(
             moments = lambda m, refine: wishart_moments(m, mpmath.mpf(s1), mpmath.mpf(s2), h, n_out, mpmath.mpf(s_a),  # noqa: E731
                                                         mpmath.mpf(s_b), refine)  # fmt: skip
             return _thermo_point(size, moments, dps, n, guard=5)
-    if len(nonzero) > 2:
-        raise ValueError(
-            f"{len(nonzero)} non-zero singular values: exact evaluation with hidden = 1 covers at most two"
-        )
-    if len(nonzero) == 2 and n_in > 2:  # transpose to reach the closed form with N_in = 2
-        if n_out > 2:
-            raise ValueError(
-                f"two non-zero singular values with inputs = {n_in} and outputs = {n_out}: exact evaluation needs "
-                "inputs = 2 or outputs = 2"
-            )
+    if len(nonzero) >= 2 and n_in > n_out:  # the smaller side as N_in: the Bessel form when it is 2
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
     radial_dof = n_in * h  # one of the two is 1
 

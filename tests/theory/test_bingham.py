@@ -1,0 +1,72 @@
+"""The Bingham average by Talbot's contour rule against Kummer's function, Bessel functions and a brute-force
+power series built from the Dirichlet moments of θ²."""
+
+from functools import lru_cache
+
+import mpmath
+import pytest
+
+from theory.bingham import bingham_moments
+
+
+def _equal_values_reference(beta, value, k, dim):
+    """k equal non-zero λ: u = λ·ρ with ρ = θ_1² + … + θ_k² ~ Beta(k/2, (dim − k)/2), so
+    E[e^(βu) u^j] = λ^j (k/2)_j/(dim/2)_j · 1F1(k/2 + j; dim/2 + j; βλ) (for k = dim, u = λ exactly)."""
+    a, b = mpmath.mpf(k) / 2, mpmath.mpf(dim) / 2
+    if k == dim:
+        return [mpmath.exp(beta * value) * value**j for j in range(3)]
+    return [value**j * mpmath.rf(a, j) / mpmath.rf(b, j) * mpmath.hyp1f1(a + j, b + j, beta * value) for j in range(3)]
+
+
+@pytest.mark.parametrize(("k", "dim"), [(1, 3), (2, 3), (3, 3), (3, 5), (1, 1), (2, 6)])
+@pytest.mark.parametrize("beta", ["1e-6", "0.3", "40", "1e8", "1e20"])
+def test_equal_values_match_kummers_function(k, dim, beta):
+    with mpmath.workdps(30):
+        beta, value = mpmath.mpf(beta), mpmath.mpf("0.7")
+        g, *moments = bingham_moments(beta, [value] * k, dim)
+        for got, expected in zip(moments, _equal_values_reference(beta, value, k, dim)):
+            assert abs(got * mpmath.exp(g) - expected) <= mpmath.mpf(10) ** -27 * abs(expected)
+
+
+def _dirichlet_series(beta, values, dim, terms):
+    """Σ_j β^j E[u^(j+i)]/j! with E[Π θ_l^(2a_l)] = Π (½)_(a_l) / (dim/2)_|a| (θ² is Dirichlet(½, …, ½) on the
+    coordinates, the remaining ones summed out): a brute-force expansion, no contour and no special function."""
+
+    @lru_cache(None)
+    def weight(index, total):  # Σ over a_index + … = total of Π λ^a (½)_a / a!
+        if index == len(values):
+            return mpmath.mpf(1) if total == 0 else mpmath.mpf(0)
+        half = mpmath.mpf(1) / 2
+        return sum(values[index] ** a * mpmath.rf(half, a) / mpmath.factorial(a) * weight(index + 1, total - a) for a in range(total + 1))
+
+    power = [weight(0, j) * mpmath.factorial(j) / mpmath.rf(mpmath.mpf(dim) / 2, j) for j in range(terms + 3)]
+    return [sum(beta**j / mpmath.factorial(j) * power[j + i] for j in range(terms)) for i in range(3)]
+
+
+@pytest.mark.parametrize(("values", "dim"), [(["0.9", "0.5", "0.2"], 3), (["0.9", "0.5"], 4), (["1", "0.6", "0.3", "0.1"], 6)])
+@pytest.mark.parametrize("beta", ["2", "37"])
+def test_distinct_values_match_the_dirichlet_moment_series(values, dim, beta):
+    with mpmath.workdps(30):
+        values = [mpmath.mpf(v) for v in values]
+        g, *moments = bingham_moments(mpmath.mpf(beta), values, dim)
+    with mpmath.workdps(60):
+        series = _dirichlet_series(mpmath.mpf(beta), values, dim, terms=150)
+        for got, expected in zip(moments, series):
+            assert abs(got * mpmath.exp(g) - expected) <= mpmath.mpf(10) ** -27 * expected
+
+
+def test_two_values_on_the_circle_match_the_bessel_form():
+    """dim = 2: u = σ + δ cos 2φ, so E[e^(βu)] = e^(βσ) I_0(βδ) and E[e^(βu) u] = e^(βσ)(σ I_0 + δ I_1)."""
+    with mpmath.workdps(30):
+        beta, s1, s2 = mpmath.mpf(1000), mpmath.mpf("0.8"), mpmath.mpf("0.3")
+        g, m0, m1, _ = bingham_moments(beta, [s1, s2], 2)
+        sigma, delta = (s1 + s2) / 2, (s1 - s2) / 2
+        i0, i1 = mpmath.besseli(0, beta * delta), mpmath.besseli(1, beta * delta)
+        scale = mpmath.exp(beta * sigma - g)
+        assert abs(m0 - scale * i0) <= mpmath.mpf(10) ** -27 * m0
+        assert abs(m1 - scale * (sigma * i0 + delta * i1)) <= mpmath.mpf(10) ** -27 * m1
+
+
+def test_more_values_than_dimensions_is_an_error():
+    with pytest.raises(ValueError, match="3 non-zero λ on the sphere S\\^1"):
+        bingham_moments(mpmath.mpf(1), [mpmath.mpf(1)] * 3, 2)
