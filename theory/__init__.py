@@ -9,7 +9,7 @@ from theory.newton import NewtonAnalysis, newton_rlct
 from theory.polynomial import PolynomialLoss, polynomial_loss
 from theory.polynomial_free_energy import polynomial_thermodynamics
 from theory.precision import PrecisionError
-from theory.reduced_rank import reduced_rank
+from theory.reduced_rank import reduced_rank, reduced_rank_for_target
 from theory.thermodynamics import ThermoPoint
 from theory.two_layer import two_layer_thermodynamics
 from theory.two_layer_volume import two_layer_volume
@@ -40,5 +40,6 @@ __all__ = [
     "polynomial_thermodynamics",
     "polynomial_loss",
     "reduced_rank",
+    "reduced_rank_for_target",
     "regular",
 ]

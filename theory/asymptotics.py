@@ -36,9 +36,10 @@ def slt_free_energy(lc: LearningCoefficient, n: object, loss_at_truth: object = 
     return size * mpmath.mpf(loss_at_truth) + _lam(lc) * log_n - (lc.multiplicity - 1) * mpmath.log(log_n) + mpmath.mpf(constant)
 
 
-def slt_lambda_eff(lc: LearningCoefficient, n: object) -> mpmath.mpf:
-    """λ − (m−1)/log n."""
-    return _lam(lc) - (lc.multiplicity - 1) / mpmath.log(_size(n))
+def slt_lambda_eff(lc: LearningCoefficient, n: object, loss_at_truth: object = 0) -> mpmath.mpf:
+    """dF_SLT/dlog n = n·L0 + λ − (m−1)/log n."""
+    size = _size(n)
+    return size * mpmath.mpf(loss_at_truth) + _lam(lc) - (lc.multiplicity - 1) / mpmath.log(size)
 
 
 @dataclass(frozen=True)

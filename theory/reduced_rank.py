@@ -14,12 +14,14 @@ reduced rank regression in Bayesian estimation", Neural Networks 18(7):924–933
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy
 
 from theory.learning_coefficient import LearningCoefficient, Status
 from theory.validation import nonnegative_int, positive_int
 
-__all__ = ["reduced_rank"]
+__all__ = ["reduced_rank", "reduced_rank_for_target"]
 
 _SOURCE = "Aoyagi & Watanabe (2005), Neural Networks 18(7):924-933, Main Theorem"
 
@@ -46,3 +48,42 @@ def reduced_rank(inputs: int, outputs: int, hidden: int, rank: int) -> LearningC
         else:
             lam, m, case = sympy.Rational(numerator + 1, 8), 2, "case 1, M+N+H+r odd"
     return LearningCoefficient(lam, m, Status.EXACT, method=f"reduced-rank regression, {case}", source=_SOURCE)
+
+
+def reduced_rank_for_target(
+    inputs: int, outputs: int, hidden: int, singular_values: Sequence[object]
+) -> tuple[LearningCoefficient, sympy.Rational]:
+    """(λ, m) and the minimal loss L0 = min ½‖B·A − M‖² for a target M with the given singular values.
+
+    Rank r ≤ H: the realizable case, ``reduced_rank`` with L0 = 0. Rank r > H: the model cannot represent M;
+    L0 = ½ Σ_{i>H} s_i² (Eckart–Young), attained where B·A = W0, the best rank-H approximation. When
+    s_H > s_(H+1), W0 is unique and a non-degenerate minimum of ½‖W − M‖² on the manifold of rank-H matrices
+    (dimension H(M+N−H)); the factorisation (A, B) ↦ B·A is a submersion onto that manifold near full-rank
+    factors, so the minimising set is a smooth fibre with a non-degenerate normal Hessian: the regular case,
+    λ = H(M+N−H)/2 (= ``reduced_rank(M, N, H, H)``) and m = 1 (Watanabe 2009, §7.1, λ = codim/2 for a smooth
+    minimising set). With s_H = s_(H+1) the best fits form a continuum and no value is derived: ``ValueError``.
+    """
+    try:
+        values = [sympy.Rational(str(s)) for s in singular_values]
+    except (TypeError, ValueError, sympy.SympifyError):
+        raise ValueError(f"singular values must be numbers, got {list(singular_values)!r}") from None
+    if any(s < 0 for s in values):
+        raise ValueError(f"singular values must be non-negative, got {list(singular_values)!r}")
+    H = positive_int(hidden, "hidden")
+    rank = sum(1 for s in values if s != 0)
+    if rank <= H:
+        return reduced_rank(inputs, outputs, H, rank), sympy.Rational(0)
+    if rank > min(positive_int(inputs, "inputs"), positive_int(outputs, "outputs")):
+        raise ValueError(f"{rank} non-zero singular values exceed min(inputs, outputs) = {min(inputs, outputs)}")
+    ordered = sorted(values, reverse=True)
+    if ordered[H - 1] == ordered[H]:
+        raise ValueError(
+            f"s_H = s_(H+1) = {ordered[H]} with hidden = {H}: the best rank-{H} fits form a continuum, "
+            "so no learning coefficient is derived for this unrealizable target"
+        )
+    lc = reduced_rank(inputs, outputs, H, H)
+    regular = LearningCoefficient(
+        lc.lam, 1, Status.EXACT, method=f"unrealizable target of rank {rank} > H = {H}: regular around its best rank-{H} fit",
+        source="Eckart-Young; Watanabe (2009) regular case, lambda = codim/2",
+    )
+    return regular, sum(s * s for s in ordered[H:]) / 2

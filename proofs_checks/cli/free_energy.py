@@ -26,17 +26,19 @@ def _numbers(text: str, option: str) -> list[str]:
     return parts
 
 
-def _table(title: str, points: list[theory.ThermoPoint], lc: theory.LearningCoefficient | None, dps: int) -> None:
+def _table(
+    title: str, points: list[theory.ThermoPoint], lc: theory.LearningCoefficient | None, dps: int, loss: object = 0
+) -> None:
     stdout.print(title)
     stdout.print(f"{'n':>12} {'F(n)':>26} {'λ_eff(n)':>22} {'C(n)':>22} {'λ_SLT(n)':>12}")
     for p in points:
-        slt = theory.slt_lambda_eff(lc, p.n) if lc is not None and p.n > 1 else mpmath.nan
+        slt = theory.slt_lambda_eff(lc, p.n, loss) if lc is not None and p.n > 1 else mpmath.nan
         stdout.print(
             f"{mpmath.nstr(p.n, 6):>12} {mpmath.nstr(p.free_energy, min(dps, 20)):>26} "
             f"{mpmath.nstr(p.lambda_eff, min(dps, 16)):>22} {mpmath.nstr(p.heat_capacity, min(dps, 16)):>22} "
             f"{mpmath.nstr(slt, 6):>12}"
         )
-    stdout.print(f"(F, λ_eff, C exact to {dps} significant digits; λ_SLT(n) = λ − (m−1)/log n is asymptotic)")
+    stdout.print(f"(F, λ_eff, C exact to {dps} significant digits; λ_SLT(n) = n·L0 + λ − (m−1)/log n is asymptotic)")
 
 
 def _evaluate(compute, sizes: list[str]) -> list[theory.ThermoPoint]:
@@ -92,7 +94,7 @@ def _slt_json(lc: theory.LearningCoefficient) -> dict[str, object]:
 @app.command("two-layer")
 def two_layer(
     inputs: Annotated[int, typer.Option("--inputs", help="Input dimension N_in.")],
-    hidden: Annotated[int, typer.Option("--hidden", help="Hidden width H (exact evaluation: H = 1).")],
+    hidden: Annotated[int, typer.Option("--hidden", help="Hidden width H.")],
     outputs: Annotated[int, typer.Option("--outputs", help="Output dimension N_out.")],
     singular_values: Annotated[str, typer.Option("--singular-values", help="Target singular values, e.g. 0.1,0.")],
     n: Annotated[str, typer.Option("--n", help="Sample sizes, e.g. 1e2,1e3,1e6.")],
@@ -108,14 +110,15 @@ def two_layer(
         raise UserError(f"--prior-var takes one or two numbers, got {prior_var!r}")
     variance = variances[0] if len(variances) == 1 else tuple(variances)
     rank = sum(1 for v in values if mpmath.mpf(v) != 0)
-    with user_errors():
-        lc = theory.reduced_rank(inputs, outputs, hidden, rank)
     points = _evaluate(
         lambda size: two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps), sizes
     )
-    payload = {"points": [p.as_dict() for p in points], "slt": _slt_json(lc), "kinds": _KINDS}
-    title = (
-        f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular values {values}; "
-        f"SLT (rank {rank}): λ = {lc.lam}, m = {lc.multiplicity}"
-    )
-    emit(payload, as_json, lambda: _table(title, points, lc, dps))
+    try:  # rank > hidden: the unrealizable target, regular around its best rank-H fit when that is unique
+        lc, loss = theory.reduced_rank_for_target(inputs, outputs, hidden, values)
+        slt: dict[str, object] = {**_slt_json(lc), **({"loss_at_truth": str(loss)} if loss else {})}
+        shown = f"λ = {lc.lam}, m = {lc.multiplicity}" + (f", L0 = {loss}" if loss else "")
+    except ValueError as error:
+        lc, loss, slt, shown = None, 0, {"unavailable": str(error)}, str(error)
+    payload = {"points": [p.as_dict() for p in points], "slt": slt, "kinds": _KINDS}
+    title = f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular values {values}; SLT (rank {rank}): {shown}"
+    emit(payload, as_json, lambda: _table(title, points, lc, dps, loss))

@@ -29,6 +29,20 @@ def test_human_output_labels_exact_and_asymptotic(sltv):
     assert code == 0 and "λ = 3/2" in out and "exact to 12 significant digits" in out and "asymptotic" in out
 
 
+def test_an_unrealizable_target_reports_its_loss_at_truth(sltv):
+    code, out, _ = sltv(
+        "free-energy", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "3",
+        "--singular-values", "0.6,0.4", "--n", "1e6", "--dps", "8", "--json",
+    )
+    payload = json.loads(out)
+    assert code == 0 and payload["slt"] == {"lambda": "2", "multiplicity": 1, "loss_at_truth": "2/25"}
+    code, out, _ = sltv(
+        "free-energy", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2",
+        "--singular-values", "0.5,0.5", "--n", "100", "--dps", "8",
+    )
+    assert code == 0 and "form a continuum" in out
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -5,7 +5,7 @@ import sympy
 from hypothesis import given
 from hypothesis import strategies as st
 
-from theory import reduced_rank
+from theory import reduced_rank, reduced_rank_for_target, slt_lambda_eff, two_layer_thermodynamics
 
 
 @pytest.mark.parametrize(
@@ -74,3 +74,31 @@ def test_never_decreases_when_the_true_rank_grows(size):
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
         reduced_rank(*args)
+
+
+def test_a_realizable_target_gets_aoyagi_watanabes_value_and_no_loss():
+    lc, loss = reduced_rank_for_target(3, 4, 2, ["0.5", "0", "0.1"])
+    assert lc == reduced_rank(3, 4, 2, 2) and loss == 0
+
+
+def test_an_unrealizable_target_is_regular_around_its_best_fit_and_matches_the_exact_free_energy():
+    """2 inputs, H = 1, 3 outputs, s = (0.6, 0.4): L0 = 0.4²/2 = 2/25 exactly, and the exact λ_eff(n) − n·L0
+    at n = 10⁶ (theory.two_layer, an independent computation) sits at the claimed λ = (2 + 3 − 1)/2 = 2."""
+    lc, loss = reduced_rank_for_target(2, 3, 1, ["0.6", "0.4"])
+    assert (lc.lam, lc.multiplicity, loss) == (2, 1, sympy.Rational(2, 25))
+    point = two_layer_thermodynamics("1e6", ["0.6", "0.4"], 2, 1, 3, dps=10)
+    assert abs(point.lambda_eff - slt_lambda_eff(lc, point.n, loss)) < 1e-4 and abs(point.heat_capacity - lc.lam) < 1e-4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((2, 3, 1, ["0.6", "0.6"]), "form a continuum"),
+        ((2, 3, 1, ["0.6", "-0.4"]), "non-negative"),
+        ((2, 3, 1, ["0.6", "x"]), "must be numbers"),
+        ((2, 3, 1, ["0.6", "0.4", "0.2"]), "exceed min"),
+    ],
+)
+def test_unrealizable_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        reduced_rank_for_target(*args)

@@ -3,8 +3,9 @@
 import mpmath
 import numpy as np
 import pytest
+import sympy
 
-from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics
+from theory import reduced_rank, reduced_rank_for_target, slt_lambda_eff, two_layer_thermodynamics
 from theory.precision import PrecisionError, with_precision_contract
 
 
@@ -137,8 +138,9 @@ def test_hidden_one_with_a_full_rank_three_by_three_target_is_regular_around_its
     is regular across it: λ = (N_in + N_out − 1)/2 = 5/2 with m = 1, and λ_eff − n·K_min and C → 5/2."""
     values = ["0.6", "0.4", "0.2"]
     point = two_layer_thermodynamics("1e6", values, 3, 1, 3, dps=8)
-    k_min = mpmath.mpf("0.5") * (mpmath.mpf("0.4") ** 2 + mpmath.mpf("0.2") ** 2)
-    assert abs(point.lambda_eff - mpmath.mpf("1e6") * k_min - 2.5) < 1e-4
+    lc, k_min = reduced_rank_for_target(3, 3, 1, values)
+    assert lc.lam == sympy.Rational(5, 2) and k_min == sympy.Rational(1, 10)
+    assert abs(point.lambda_eff - slt_lambda_eff(lc, point.n, k_min)) < 1e-4
     assert abs(point.heat_capacity - 2.5) < 1e-4
 
 
