@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from theory import polynomial_thermodynamics, two_layer_thermodynamics
+from theory import polynomial_thermodynamics, polynomial_volume, two_layer_thermodynamics
 
 CASES = [
     ("1x1x1, s = 0.5, 50 digits", dict(singular_values=["0.5"], inputs=1, hidden=1, outputs=1, dps=50)),
@@ -33,8 +33,20 @@ POLYNOMIALS = [
     ("x**2*y**2 on [-1, 1]^2, 8 digits", "x**2*y**2", 8, ("1e2", "1e4")),
 ]
 
+VOLUMES = [  # V(ε) of a polynomial in two variables (theory.polynomial_volume)
+    ("V(eps) of x**2*y**2 on [-1, 1]^2, 15 digits", "x**2*y**2", 15),
+    ("V(eps) of x**2*y**2 on [-1, 1]^2, 30 digits", "x**2*y**2", 30),
+]
+
 
 def main() -> None:
+    for name, K, dps in VOLUMES:
+        times = []
+        for eps in ("1e-2", "1e-6", "1e-12"):
+            start = time.perf_counter()
+            polynomial_volume(K, eps, box=(-1, 1), dps=dps)
+            times.append(time.perf_counter() - start)
+        print(f"{name:36s} seconds at eps = 1e-2, 1e-6, 1e-12: {', '.join(f'{t:.2f}' for t in times)}")
     for name, K, dps, sizes in POLYNOMIALS:
         times = []
         for n in sizes:

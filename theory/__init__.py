@@ -8,6 +8,7 @@ from theory.learning_coefficient import LearningCoefficient, Status
 from theory.newton import NewtonAnalysis, newton_rlct
 from theory.polynomial import PolynomialLoss, polynomial_loss
 from theory.polynomial_free_energy import polynomial_thermodynamics
+from theory.polynomial_volume import polynomial_volume
 from theory.precision import PrecisionError
 from theory.reduced_rank import reduced_rank, reduced_rank_for_target
 from theory.thermodynamics import ThermoPoint
@@ -38,6 +39,7 @@ __all__ = [
     "monomial",
     "newton_rlct",
     "polynomial_thermodynamics",
+    "polynomial_volume",
     "polynomial_loss",
     "reduced_rank",
     "reduced_rank_for_target",

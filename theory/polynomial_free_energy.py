@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from fractions import Fraction
 
 import mpmath
 import numpy as np
@@ -35,6 +34,7 @@ import numpy as np
 from theory.polynomial import Exponent, polynomial_loss
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
+from theory.validation import polynomial_prior
 
 __all__ = ["polynomial_thermodynamics"]
 
@@ -243,28 +243,11 @@ def polynomial_thermodynamics(
     d = loss.dim
     if d > 3:
         raise ValueError(f"K has {d} variables; exact quadrature covers d ≤ 3")
-    if (box is None) == (prior_var is None):
-        raise ValueError("give exactly one prior: box=(low, high) for the uniform prior, or prior_var for N(0, σ²I)")
     with mpmath.workdps(input_precision(dps)):
         size = mpmath.mpf(str(n)) if not isinstance(n, mpmath.mpf) else n
     if not size > 0:
         raise ValueError(f"n must be positive, got {n!r}")
-    if box is not None:
-        bounds = [box] * d if len(box) == 2 and not isinstance(box[0], (list, tuple)) else list(box)
-        if len(bounds) != d:
-            raise ValueError(f"box {box!r} must be one (low, high) pair, or one per variable ({d})")
-        ranges = []
-        for pair in bounds:
-            low, high = (Fraction(str(v)) for v in pair)
-            if not low < high:
-                raise ValueError(f"box interval {pair!r} is empty: low must be below high")
-            ranges.append((low, high))
-        gaussian = None
-    else:
-        gaussian = Fraction(str(prior_var))
-        if not gaussian > 0:
-            raise ValueError(f"prior_var must be positive, got {prior_var!r}")
-        ranges = None
+    ranges, gaussian = polynomial_prior(box, prior_var, d)
 
     def run(refine: bool) -> list[mpmath.mpf]:
         if ranges is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from fractions import Fraction
 
 import mpmath
 
@@ -61,3 +62,34 @@ def real_number(value: object, name: str, positive: bool = False) -> mpmath.mpf:
     if not (mpmath.isfinite(number) and (number > 0 if positive else number >= 0)):
         raise ValueError(f"{name} must be a finite {'positive' if positive else 'non-negative'} number, got {value!r}")
     return number
+
+
+def _fraction(value: object, name: str) -> Fraction:
+    try:
+        return Fraction(str(value))
+    except (ValueError, TypeError, ZeroDivisionError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+
+
+def polynomial_prior(
+    box: Sequence[object] | None, prior_var: object | None, dim: int
+) -> tuple[list[tuple[Fraction, Fraction]] | None, Fraction | None]:
+    """(box ranges, None) for the uniform prior on a box — one (low, high) for every variable, or one pair per
+    variable — or (None, σ²) for the Gaussian prior N(0, σ² I); exactly one of the two must be given."""
+    if (box is None) == (prior_var is None):
+        raise ValueError("give exactly one prior: box=(low, high) for the uniform prior, or prior_var for N(0, σ²I)")
+    if box is None:
+        variance = _fraction(prior_var, "prior_var")
+        if not variance > 0:
+            raise ValueError(f"prior_var must be positive, got {prior_var!r}")
+        return None, variance
+    bounds = [box] * dim if len(box) == 2 and not isinstance(box[0], (list, tuple)) else list(box)
+    if len(bounds) != dim:
+        raise ValueError(f"box {box!r} must be one (low, high) pair, or one per variable ({dim})")
+    ranges = []
+    for pair in bounds:
+        low, high = (_fraction(v, "box") for v in pair)
+        if not low < high:
+            raise ValueError(f"box interval {pair!r} is empty: low must be below high")
+        ranges.append((low, high))
+    return ranges, None
