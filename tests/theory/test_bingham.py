@@ -1,5 +1,5 @@
 """The Bingham average by Talbot's contour rule against Kummer's function, Bessel functions and a brute-force
-power series built from the Dirichlet moments of θ²."""
+power series built from the Dirichlet moments of θ²; the scaled Bessel functions against mpmath."""
 
 from functools import lru_cache
 
@@ -7,6 +7,7 @@ import mpmath
 import pytest
 
 from theory.bingham import bingham_moments
+from theory.two_layer_wishart import bessel_i012
 
 
 def _equal_values_reference(beta, value, k, dim):
@@ -70,3 +71,17 @@ def test_two_values_on_the_circle_match_the_bessel_form():
 def test_more_values_than_dimensions_is_an_error():
     with pytest.raises(ValueError, match="3 non-zero λ on the sphere S\\^1"):
         bingham_moments(mpmath.mpf(1), [mpmath.mpf(1)] * 3, 2)
+
+
+@pytest.mark.parametrize("dps", [15, 30, 50])
+@pytest.mark.parametrize("x", ["0", "1e-30", "0.5", "1", "10", "45", "60", "100", "1e3", "1e9", "1e20"])
+def test_scaled_bessel_functions_match_mpmath(dps, x):
+    """e^(−x)·I_ν(x), ν = 0, 1, 2, of the two-input paths (asymptotic series at large x) against mpmath's
+    besseli at 30 more digits, on both sides of the switch to the asymptotic series."""
+    with mpmath.workdps(dps):
+        got = bessel_i012(mpmath.mpf(x))
+    with mpmath.workdps(dps + 30):
+        value = mpmath.mpf(x)
+        for nu, approx in enumerate(got):
+            exact = mpmath.besseli(nu, value) * mpmath.exp(-value)
+            assert abs(approx - exact) <= mpmath.mpf(10) ** (1 - dps) * exact
