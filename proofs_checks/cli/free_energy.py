@@ -6,6 +6,8 @@ from typing import Annotated
 
 import mpmath
 import typer
+from rich.console import Console
+from rich.progress import Progress
 
 import theory
 from proofs_checks.cli._common import UserError, emit, stdout, user_errors
@@ -42,11 +44,15 @@ def _table(
 
 
 def _evaluate(compute, sizes: list[str]) -> list[theory.ThermoPoint]:
-    points = []
-    with user_errors():
+    """One exact point per n, with a transient progress bar on a terminal's stderr (a point can take a minute)."""
+    points, console = [], Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar, user_errors():
+        task = bar.add_task("exact points", total=len(sizes))
         try:
             for size in sizes:
+                bar.update(task, description=f"n = {size}")
                 points.append(compute(size))
+                bar.advance(task)
         except PrecisionError as error:
             raise UserError(str(error)) from None
     return points
