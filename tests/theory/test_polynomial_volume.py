@@ -62,6 +62,26 @@ def test_a_generic_polynomial_on_an_asymmetric_box_agrees_with_monte_carlo():
     assert abs(float(point.volume) - estimate) < 4 * error
 
 
+def test_a_cusp_against_its_cube_root_integral():
+    """(x² − y³)² < ε on [−1, 1]²: for each x, y lies between the real cube roots of x² ∓ √ε, so
+    V = ¼∫ [min(∛(x² + √ε), 1) − ∛(x² − √ε)]⁺ dx, a 1-D integral of cube roots (x inner here, so the roots in
+    the method are square roots ±√(y³ ± √ε); with y inner they move like cube roots and only ~5 digits are
+    reached, which the precision contract reports)."""
+    point = polynomial_volume("(x**2 - y**3)**2", "1e-6", box=(-1, 1), variables=["y", "x"], dps=8)
+    with mpmath.workdps(20):
+        root_eps = mpmath.mpf("1e-3")
+
+        def cube_root(v):
+            return mpmath.sign(v) * abs(v) ** (mpmath.mpf(1) / 3)
+
+        def length(x):
+            return max(min(cube_root(x * x + root_eps), 1) - cube_root(x * x - root_eps), 0)
+
+        x0 = mpmath.sqrt(root_eps)
+        reference = 2 * mpmath.quad(length, [0, x0 / 2, x0, 2 * x0, mpmath.mpf("0.3"), mpmath.sqrt(1 - root_eps), 1]) / 4
+        assert abs(point.volume - reference) < 1e-8 * reference
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
