@@ -30,6 +30,7 @@ from fractions import Fraction
 
 import mpmath
 import sympy
+from mpmath.libmp import NoConvergence
 
 from theory.fibred_quadratic import VolumePoint
 from theory.polynomial import polynomial_loss
@@ -80,7 +81,10 @@ def _sublevel(coefficients: Sequence[mpmath.mpf], level: mpmath.mpf, prior: _Pri
     if len(shifted) > 1:
         tolerance = mpmath.mpf(10) ** (-mpmath.mp.dps // 2)
         with mpmath.workprec(2 * mpmath.mp.prec):
-            roots = mpmath.polyroots(list(reversed(shifted)), maxsteps=200, extraprec=mpmath.mp.prec, cleanup=True)
+            try:
+                roots = mpmath.polyroots(list(reversed(shifted)), maxsteps=200, extraprec=mpmath.mp.prec, cleanup=True)
+            except NoConvergence:  # Durand–Kerner stalls on a multiple root
+                raise _critical(level) from None
         candidates = sorted(+r.real for r in map(mpmath.mpc, roots) if abs(r.imag) <= tolerance * (1 + abs(r)) and low < r.real < high)
 
     derivative = [k * c for k, c in enumerate(shifted)][1:]
@@ -100,8 +104,18 @@ def _sublevel(coefficients: Sequence[mpmath.mpf], level: mpmath.mpf, prior: _Pri
     density = mpmath.mpf(0)
     for root, before, after in zip(candidates, inside, inside[1:]):
         if before != after:  # a sign change of p − level: a boundary point of the sublevel set
-            density += prior.density(root) / abs(_horner(derivative, root))
+            slope = _horner(derivative, root)
+            if slope == 0:
+                raise _critical(level)
+            density += prior.density(root) / abs(slope)
     return mass, density
+
+
+def _critical(level: mpmath.mpf) -> ValueError:
+    return ValueError(
+        f"eps = {mpmath.nstr(level, 15)} is a critical value of K (K − ε has a multiple real root), where V'(ε) and "
+        "the exponent are infinite: move ε off it"
+    )
 
 
 def _breakpoints(expr: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol, level: sympy.Rational, y_box) -> list[sympy.Expr]:

@@ -90,6 +90,7 @@ def test_a_cusp_against_its_cube_root_integral():
         (("x**2", "-1"), {"box": (-1, 1)}, "eps must be a finite positive"),
         (("x**2", "0.1"), {}, "exactly one prior"),
         (("x**2", "0.1"), {"box": (1, -1)}, "is empty"),
+        (("(x**2 - 1)**2", "1"), {"box": (-2, 2)}, "critical value of K"),  # a double root at x = 0
     ],
 )
 def test_bad_input(args, kwargs, message):
