@@ -113,6 +113,11 @@ class VolumePoint:
     exponent: mpmath.mpf
     digits: int
 
+    def as_dict(self) -> dict[str, object]:
+        """Decimal strings with ``digits`` significant digits, as ``sltv volume --json`` prints them."""
+        show = lambda x: mpmath.nstr(x, self.digits, strip_zeros=False)  # noqa: E731
+        return {"eps": mpmath.nstr(self.eps, 17), "volume": show(self.volume), "exponent": show(self.exponent), "digits": self.digits}
+
 
 def fibred_quadratic_volume(g: str, eps: object, prior_var: object = 1, dps: int = 30) -> VolumePoint:
     """V(ε) and d log V/d log ε for K = x²·g(y) with N(0, σ²) priors (precision contract).

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, report, rlct, sweep
+from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, report, rlct, sweep, volume
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -21,6 +21,7 @@ app = SltvTyper(
 app.add_typer(rlct.app, name="rlct")
 app.command("certify")(certify.certify)
 app.add_typer(free_energy.app, name="free-energy")
+app.add_typer(volume.app, name="volume")
 app.add_typer(llc.app, name="llc")
 app.command("regress")(regress.regress)
 app.command("check")(check.check)

@@ -8,8 +8,12 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
+import mpmath
 import typer
 from rich.console import Console
+from rich.progress import Progress
+
+from theory.precision import PrecisionError
 
 USER_ERROR_EXIT_CODE = 2
 
@@ -49,6 +53,34 @@ def float_list(text: str, option: str) -> list[float]:
         return [float(part) for part in text.split(",")]
     except ValueError:
         raise UserError(f"{option} expects comma-separated numbers such as 0.1,0.03, got {text!r}") from None
+
+
+def decimal_list(text: str, option: str) -> list[str]:
+    """Split ``"1e2,1e4"`` into decimal strings, kept as text so that the theory layer reads them exactly;
+    anything that is not a number is a :class:`UserError` naming the option."""
+    parts = [p.strip() for p in text.split(",")]
+    for part in parts:
+        try:
+            mpmath.mpf(part)
+        except (ValueError, TypeError):
+            raise UserError(f"{option} expects comma-separated numbers such as 1e2,1e4 or 0.1,0, got {text!r}") from None
+    return parts
+
+
+def exact_points(compute: Callable[[str], Any], values: list[str], name: str = "n") -> list[Any]:
+    """``compute(value)`` for each value, with a transient progress bar on a terminal's stderr (an exact point can
+    take a minute); a ``ValueError`` or a failed precision contract is a :class:`UserError`."""
+    points, console = [], Console(stderr=True)
+    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar, user_errors():
+        task = bar.add_task("exact points", total=len(values))
+        try:
+            for value in values:
+                bar.update(task, description=f"{name} = {value}")
+                points.append(compute(value))
+                bar.advance(task)
+        except PrecisionError as error:
+            raise UserError(str(error)) from None
+    return points
 
 
 ExecutorOption = Annotated[str, typer.Option("--executor", help="local (processes) or ray.")]

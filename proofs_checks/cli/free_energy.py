@@ -6,26 +6,13 @@ from typing import Annotated
 
 import mpmath
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 import theory
-from proofs_checks.cli._common import UserError, emit, stdout, user_errors
-from theory.precision import PrecisionError
+from proofs_checks.cli._common import UserError, decimal_list, emit, exact_points, stdout
 from theory.polynomial_free_energy import polynomial_thermodynamics
 from theory.two_layer import two_layer_thermodynamics
 
 app = typer.Typer(help="Exact finite-n free energy F(n), λ_eff(n) and heat capacity C(n), at stated precision.")
-
-
-def _numbers(text: str, option: str) -> list[str]:
-    parts = [p.strip() for p in text.split(",")]
-    for part in parts:
-        try:
-            mpmath.mpf(part)
-        except (ValueError, TypeError):
-            raise UserError(f"{option} expects comma-separated numbers such as 1e2,1e4 or 0.1,0, got {text!r}") from None
-    return parts
 
 
 def _table(
@@ -43,21 +30,6 @@ def _table(
     stdout.print(f"(F, λ_eff, C exact to {dps} significant digits; λ_SLT(n) = n·L0 + λ − (m−1)/log n is asymptotic)")
 
 
-def _evaluate(compute, sizes: list[str]) -> list[theory.ThermoPoint]:
-    """One exact point per n, with a transient progress bar on a terminal's stderr (a point can take a minute)."""
-    points, console = [], Console(stderr=True)
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar, user_errors():
-        task = bar.add_task("exact points", total=len(sizes))
-        try:
-            for size in sizes:
-                bar.update(task, description=f"n = {size}")
-                points.append(compute(size))
-                bar.advance(task)
-        except PrecisionError as error:
-            raise UserError(str(error)) from None
-    return points
-
-
 @app.command()
 def polynomial(
     expression: Annotated[str, typer.Argument(help="The loss K ≥ 0, e.g. 'x**2*y**2', in at most 3 variables.")],
@@ -69,12 +41,12 @@ def polynomial(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
     """A polynomial loss on a box or with a Gaussian prior, beside its Newton-polyhedron SLT value."""
-    sizes = _numbers(n, "--n")
-    bounds = None if box is None else _numbers(box, "--box")
+    sizes = decimal_list(n, "--n")
+    bounds = None if box is None else decimal_list(box, "--box")
     if bounds is not None and len(bounds) != 2:
         raise UserError(f"--box takes two numbers low,high, got {box!r}")
     names = None if variables is None else variables.split(",")
-    points = _evaluate(
+    points = exact_points(
         lambda size: polynomial_thermodynamics(expression, size, box=bounds, prior_var=prior_var, variables=names, dps=dps),
         sizes,
     )
@@ -109,14 +81,14 @@ def two_layer(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
     """Two-layer linear model y = B·A·x with Gaussian priors (REFERENCES §5), beside its SLT prediction."""
-    sizes = _numbers(n, "--n")
-    values = _numbers(singular_values, "--singular-values")
-    variances = _numbers(prior_var, "--prior-var")
+    sizes = decimal_list(n, "--n")
+    values = decimal_list(singular_values, "--singular-values")
+    variances = decimal_list(prior_var, "--prior-var")
     if len(variances) not in (1, 2):
         raise UserError(f"--prior-var takes one or two numbers, got {prior_var!r}")
     variance = variances[0] if len(variances) == 1 else tuple(variances)
     rank = sum(1 for v in values if mpmath.mpf(v) != 0)
-    points = _evaluate(
+    points = exact_points(
         lambda size: two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps), sizes
     )
     try:  # rank > hidden: the unrealizable target, regular around its best rank-H fit when that is unique

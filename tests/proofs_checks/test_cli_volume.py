@@ -1,0 +1,40 @@
+"""``sltv volume``: JSON against closed forms, the human table's labels, and user errors."""
+
+import json
+
+import mpmath
+import pytest
+
+
+def test_polynomial_json_matches_the_closed_form(sltv):
+    code, out, err = sltv("volume", "polynomial", "x**4", "--box", "-1,1", "--eps", "1e-8,1e-12", "--dps", "20", "--json")
+    payload = json.loads(out)
+    assert code == 0 and err == ""
+    assert payload["slt"] == {"lambda": "1/4", "multiplicity": 1, "status": "exact"}
+    for point, eps in zip(payload["points"], ("1e-8", "1e-12")):  # V = ε^(1/4) on [−1, 1], exponent exactly 1/4
+        assert set(point) == {"eps", "volume", "exponent", "digits"} and point["digits"] == 20
+        with mpmath.workdps(30):
+            assert abs(mpmath.mpf(point["volume"]) - mpmath.mpf(eps) ** mpmath.mpf("0.25")) < mpmath.mpf(10) ** -19 * mpmath.mpf(point["volume"])
+            assert abs(mpmath.mpf(point["exponent"]) - mpmath.mpf("0.25")) < mpmath.mpf(10) ** -19
+
+
+def test_two_layer_human_output_labels_exact_and_limit(sltv):
+    code, out, _ = sltv("volume", "two-layer", "--inputs", "1", "--hidden", "3", "--outputs", "2", "--eps", "1e-12", "--dps", "10")
+    assert code == 0 and "λ = 1, m = 1" in out and "exact to 10 significant digits" in out and "tends to λ" in out
+    assert "0.9999995286" in out  # d log V/d log ε at ε = 1e-12, as in the README's API example
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["polynomial", "x**2", "--eps", "1e-2,x", "--box", "-1,1"], "--eps expects"),
+        (["polynomial", "x**2", "--eps", "1e-2"], "exactly one prior"),
+        (["polynomial", "x**2 + y**2 + z**2", "--eps", "1e-2", "--box", "-1,1"], "d ≤ 2"),
+        (["two-layer", "--inputs", "2", "--hidden", "3", "--outputs", "2", "--eps", "1e-3"], "covers hidden = 1"),
+        (["two-layer", "--inputs", "1", "--hidden", "1", "--outputs", "2", "--eps", "1e-3", "--singular-value", "0.5,0.3"], "takes one number"),
+        (["two-layer", "--inputs", "1", "--hidden", "1", "--outputs", "2", "--eps", "0.1", "--singular-value", "0.5"], "exceeds s²/8"),
+    ],
+)
+def test_user_errors(sltv, args, message):
+    code, out, err = sltv("volume", *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and message in err
