@@ -51,8 +51,9 @@ class _TalbotRule(NamedTuple):
 @functools.lru_cache(maxsize=16)
 def _talbot_rule(dps: int) -> _TalbotRule:
     """mpmath's fixed-Talbot nodes at t = 1 for ``dps`` target digits, with the weights of its time-domain sum
-    (Abate & Valkó 2004, eq. 37: γ_0 = ½e^r, γ_k = e^(p_k)·[1 + iθ_k(1 + cot²θ_k) − i·cot θ_k], times 2/5) formed
-    once, so that each β costs one pass over the nodes instead of three sums of complex exponentials."""
+    (Abate & Valkó 2004, as documented in ``FixedTalbot.calc_time_domain_solution``: γ_0 = ½e^r,
+    γ_k = e^(p_k)·[1 + iθ_k(1 + cot²θ_k) − i·cot θ_k], θ_k = kπ/M, all times 2/5) formed once, so that each β
+    costs one pass over the nodes instead of three sums of complex exponentials."""
     with mpmath.workdps(dps):
         rule = FixedTalbot(mpmath.mp)
         rule.calc_laplace_parameter(1)  # raises mp.dps to rule.dps_goal; workdps restores it on exit

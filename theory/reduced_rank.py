@@ -60,8 +60,9 @@ def reduced_rank_for_target(
     s_H > s_(H+1), W0 is unique and a non-degenerate minimum of ½‖W − M‖² on the manifold of rank-H matrices
     (dimension H(M+N−H)); the factorisation (A, B) ↦ B·A is a submersion onto that manifold near full-rank
     factors, so the minimising set is a smooth fibre with a non-degenerate normal Hessian: the regular case,
-    λ = H(M+N−H)/2 (= ``reduced_rank(M, N, H, H)``) and m = 1 (Watanabe 2009, §7.1, λ = codim/2 for a smooth
-    minimising set). With s_H = s_(H+1) the best fits form a continuum and no value is derived: ``ValueError``.
+    λ = H(M+N−H)/2 (= ``reduced_rank(M, N, H, H)``) and m = 1 (in coordinates along and normal to the fibre K is
+    a non-degenerate quadratic in the H(M+N−H) normal ones, whose zeta function has its largest pole at
+    −codim/2, of order 1). Checked against the exact λ_eff(n) − n·L0 in the tests. With s_H = s_(H+1) the best fits form a continuum and no value is derived: ``ValueError``.
     """
     try:
         values = [sympy.Rational(str(s)) for s in singular_values]
@@ -84,6 +85,6 @@ def reduced_rank_for_target(
     lc = reduced_rank(inputs, outputs, H, H)
     regular = LearningCoefficient(
         lc.lam, 1, Status.EXACT, method=f"unrealizable target of rank {rank} > H = {H}: regular around its best rank-{H} fit",
-        source="Eckart-Young; Watanabe (2009) regular case, lambda = codim/2",
+        source="derived: Eckart-Young best fit, regular normal directions (lambda = codim/2)",
     )
     return regular, sum(s * s for s in ordered[H:]) / 2

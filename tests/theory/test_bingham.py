@@ -6,7 +6,9 @@ from functools import lru_cache
 import mpmath
 import pytest
 
-from theory.bingham import bingham_moments
+from mpmath.calculus.inverselaplace import FixedTalbot
+
+from theory.bingham import _talbot_rule, bingham_moments
 from theory.two_layer_wishart import bessel_i012
 
 
@@ -66,6 +68,19 @@ def test_two_values_on_the_circle_match_the_bessel_form():
         scale = mpmath.exp(beta * sigma - g)
         assert abs(m0 - scale * i0) <= mpmath.mpf(10) ** -27 * m0
         assert abs(m1 - scale * (sigma * i0 + delta * i1)) <= mpmath.mpf(10) ** -27 * m1
+
+
+def test_talbot_weights_reproduce_mpmaths_time_domain_sum():
+    """The weights formed once per precision give mpmath's own FixedTalbot sum for any Laplace-space values."""
+    rule = _talbot_rule(30)
+    with mpmath.workdps(30):
+        talbot = FixedTalbot(mpmath.mp)
+        talbot.calc_laplace_parameter(1)
+        values = [mpmath.mpc(mpmath.cos(k), mpmath.sin(3 * k)) / (k + 1) for k in range(talbot.degree)]
+        expected = talbot.calc_time_domain_solution(values, 1)
+    with mpmath.workdps(rule.dps_goal):
+        got = sum(((w * v).real for w, v in zip(rule.weights, values)), mpmath.mpf(0))
+    assert abs(got - expected) < mpmath.mpf(10) ** -28 * (1 + abs(expected))
 
 
 def test_more_values_than_dimensions_is_an_error():
