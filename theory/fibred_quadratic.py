@@ -12,16 +12,15 @@ polynomial side of the ``gap`` scenario, K = x²y² + s²x².
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import mpmath
 import sympy
 
 from theory.precision import input_precision, refined, with_precision_contract
-from theory.thermodynamics import ThermoPoint, thermo_from_moments
+from theory.thermodynamics import ThermoPoint, VolumePoint, thermo_from_moments
 
-__all__ = ["VolumePoint", "fibred_quadratic_thermodynamics", "fibred_quadratic_volume"]
+__all__ = ["fibred_quadratic_thermodynamics", "fibred_quadratic_volume"]
 
 
 def _g(expression: str) -> tuple[sympy.Expr, list[mpmath.mpf]]:
@@ -101,22 +100,6 @@ def fibred_quadratic_thermodynamics(g: str, n: object, prior_var: object = 1, dp
     extra = int(mpmath.log10(size + 10)) + 5
     (free_energy, lam, heat), digits = with_precision_contract(compute, dps, f"x²·({g}) at n = {n}", extra=extra)
     return ThermoPoint(size, free_energy, lam, heat, digits)
-
-
-@dataclass(frozen=True)
-class VolumePoint:
-    """V(ε) = prior mass of {K < ε} and its local scaling exponent d log V / d log ε (→ λ as ε → 0, with a
-    (m−1)·log-correction: V(ε) ~ c·ε^λ·(log 1/ε)^(m−1); Watanabe 2009, §2.4), to ``digits`` digits."""
-
-    eps: mpmath.mpf
-    volume: mpmath.mpf
-    exponent: mpmath.mpf
-    digits: int
-
-    def as_dict(self) -> dict[str, object]:
-        """Decimal strings with ``digits`` significant digits, as ``sltv volume --json`` prints them."""
-        show = lambda x: mpmath.nstr(x, self.digits, strip_zeros=False)  # noqa: E731
-        return {"eps": mpmath.nstr(self.eps, 17), "volume": show(self.volume), "exponent": show(self.exponent), "digits": self.digits}
 
 
 def fibred_quadratic_volume(g: str, eps: object, prior_var: object = 1, dps: int = 30) -> VolumePoint:

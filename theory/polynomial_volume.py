@@ -32,9 +32,9 @@ import mpmath
 import sympy
 from mpmath.libmp import NoConvergence
 
-from theory.fibred_quadratic import VolumePoint
 from theory.polynomial import polynomial_loss
 from theory.precision import refined, with_precision_contract
+from theory.thermodynamics import VolumePoint
 from theory.validation import polynomial_prior, real_number
 
 __all__ = ["polynomial_volume"]

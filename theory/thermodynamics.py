@@ -7,7 +7,8 @@ For a loss K ≥ 0 and a prior density φ (Watanabe 2009; REFERENCES §1):
   C(n) = Var_n[n·K] = n²·(E_n[K²] − E_n[K]²) = λ_eff − dλ_eff/d log n,
 
 where E_n is the expectation under e^(−nK)φ/Z. All three come from the moment integrals
-I_j = ∫ K^j e^(−nK) φ, j = 0, 1, 2, never from finite differences of F.
+I_j = ∫ K^j e^(−nK) φ, j = 0, 1, 2, never from finite differences of F. The volume function
+V(ε) = ∫_{K<ε} φ, the other exact quantity of the theory layer, is returned as a :class:`VolumePoint`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import mpmath
 
-__all__ = ["ThermoPoint", "thermo_from_moments"]
+__all__ = ["ThermoPoint", "VolumePoint", "thermo_from_moments"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,22 @@ class ThermoPoint:
         with mpmath.workdps(int(data["digits"]) + 10):
             values = [mpmath.mpf(str(data[k])) for k in ("n", "free_energy", "lambda_eff", "heat_capacity")]
         return cls(*values, int(data["digits"]))
+
+
+@dataclass(frozen=True)
+class VolumePoint:
+    """V(ε) = prior mass of {K < ε} and its local scaling exponent d log V / d log ε (→ λ as ε → 0, with a
+    (m−1)·log-correction: V(ε) ~ c·ε^λ·(log 1/ε)^(m−1); Watanabe 2009, §2.4), to ``digits`` digits."""
+
+    eps: mpmath.mpf
+    volume: mpmath.mpf
+    exponent: mpmath.mpf
+    digits: int
+
+    def as_dict(self) -> dict[str, object]:
+        """Decimal strings with ``digits`` significant digits, as ``sltv volume --json`` prints them."""
+        show = lambda x: mpmath.nstr(x, self.digits, strip_zeros=False)  # noqa: E731
+        return {"eps": mpmath.nstr(self.eps, 17), "volume": show(self.volume), "exponent": show(self.exponent), "digits": self.digits}
 
 
 def thermo_from_moments(n: mpmath.mpf, i0: mpmath.mpf, i1: mpmath.mpf, i2: mpmath.mpf) -> tuple[mpmath.mpf, ...]:

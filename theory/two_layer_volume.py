@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import mpmath
 
-from theory.fibred_quadratic import VolumePoint
 from theory.precision import input_precision, refined, with_precision_contract
+from theory.thermodynamics import VolumePoint
 from theory.validation import positive_int, real_number
 
 __all__ = ["two_layer_volume"]
