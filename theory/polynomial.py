@@ -11,10 +11,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+import mpmath
 import sympy
 from sympy.parsing.sympy_parser import parse_expr, standard_transformations
 
-__all__ = ["PolynomialLoss", "polynomial_loss"]
+__all__ = ["PolynomialLoss", "collapse_first", "horner", "polynomial_loss", "univariate"]
 
 Exponent = tuple[int, ...]
 
@@ -106,3 +107,29 @@ def polynomial_loss(
         raise ValueError(f"K does not vanish at {where} (K = {constant} there): it is not a zero of the loss")
     squares = tuple(sympy.expand(p) for p in parts) if is_list else None
     return PolynomialLoss(expr, tuple(real), terms, squares)
+
+
+def collapse_first(terms: dict[Exponent, mpmath.mpf], value: mpmath.mpf) -> dict[Exponent, mpmath.mpf]:
+    """Substitute the first variable: a polynomial in the remaining ones."""
+    out: dict[Exponent, mpmath.mpf] = {}
+    for exponent, coefficient in terms.items():
+        rest = exponent[1:]
+        out[rest] = out.get(rest, mpmath.mpf(0)) + coefficient * value ** exponent[0]
+    return out
+
+
+def univariate(terms: dict[Exponent, mpmath.mpf]) -> list[mpmath.mpf]:
+    """Coefficients, constant first, of a polynomial in one variable."""
+    degree = max(e[0] for e in terms)
+    coefficients = [mpmath.mpf(0)] * (degree + 1)
+    for (e,), c in terms.items():
+        coefficients[e] += c
+    return coefficients
+
+
+def horner(coefficients: Sequence[mpmath.mpf], y: mpmath.mpf) -> mpmath.mpf:
+    """The polynomial with these coefficients (constant first) at y."""
+    value = mpmath.mpf(0)
+    for c in reversed(coefficients):
+        value = value * y + c
+    return value

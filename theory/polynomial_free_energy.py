@@ -31,7 +31,7 @@ from collections.abc import Sequence
 import mpmath
 import numpy as np
 
-from theory.polynomial import Exponent, polynomial_loss
+from theory.polynomial import Exponent, collapse_first, horner, polynomial_loss, univariate
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import polynomial_prior
@@ -39,31 +39,6 @@ from theory.validation import polynomial_prior
 __all__ = ["polynomial_thermodynamics"]
 
 _CUT = 60  # e^(−60) ≈ 1e-26 relative, deepened below by the working precision
-
-
-def _collapse(terms: dict[Exponent, mpmath.mpf], value: mpmath.mpf) -> dict[Exponent, mpmath.mpf]:
-    """Substitute the first variable: a polynomial in the remaining ones."""
-    out: dict[Exponent, mpmath.mpf] = {}
-    for exponent, coefficient in terms.items():
-        rest = exponent[1:]
-        out[rest] = out.get(rest, mpmath.mpf(0)) + coefficient * value ** exponent[0]
-    return out
-
-
-def _univariate(terms: dict[Exponent, mpmath.mpf]) -> list[mpmath.mpf]:
-    """Coefficients, constant first, of a polynomial in one variable."""
-    degree = max(e[0] for e in terms)
-    coefficients = [mpmath.mpf(0)] * (degree + 1)
-    for (e,), c in terms.items():
-        coefficients[e] += c
-    return coefficients
-
-
-def _horner(coefficients: Sequence[mpmath.mpf], y: mpmath.mpf) -> mpmath.mpf:
-    value = mpmath.mpf(0)
-    for c in reversed(coefficients):
-        value = value * y + c
-    return value
 
 
 def _real_roots(coefficients: Sequence[mpmath.mpf], low: float, high: float) -> list[float]:
@@ -80,7 +55,7 @@ def _real_roots(coefficients: Sequence[mpmath.mpf], low: float, high: float) -> 
 
 def _inner_pieces(p: Sequence[mpmath.mpf], low: mpmath.mpf, high: mpmath.mpf, cut: float) -> list[list[mpmath.mpf]]:
     """Breakpoint lists for ∫ e^(−p(y)) dy on [low, high]: only where p ≤ min p + cut, graded at minima."""
-    value = lambda y: _horner(p, y) if mpmath.isfinite(y) else mpmath.inf  # noqa: E731  (p → +∞ at ±∞)
+    value = lambda y: horner(p, y) if mpmath.isfinite(y) else mpmath.inf  # noqa: E731  (p → +∞ at ±∞)
     derivative = [k * c for k, c in enumerate(p)][1:]
     critical = [mpmath.mpf(c) for c in _real_roots(derivative, float(low), float(high))]
     floor = min(value(y) for y in [low, high, *critical])
@@ -192,7 +167,7 @@ class _Integrator:
 
         def g(x: mpmath.mpf) -> list[mpmath.mpf]:
             weight = mpmath.exp(-self.quadratic * x * x)
-            return [weight * v for v in self.integrate(_collapse(terms, x), level + 1)]
+            return [weight * v for v in self.integrate(collapse_first(terms, x), level + 1)]
 
         cuts = {low, high} | {sign * c for c in self.grading for sign in (-1, 1) if low < sign * c < high}
         if low < 0 < high:
@@ -206,18 +181,18 @@ class _Integrator:
         return _gauss_legendre(_gentle(sorted(cuts), log_g, self.cut), g, self.refine)
 
     def _innermost(self, terms, low, high) -> list[mpmath.mpf]:
-        loss = _univariate(terms) if terms else [mpmath.mpf(0)]
+        loss = univariate(terms) if terms else [mpmath.mpf(0)]
         exponent = [self.n * c for c in loss] + [mpmath.mpf(0)] * max(0, 3 - len(loss))
         exponent[2] += self.quadratic
 
         def f(y: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
-            nk = self.n * _horner(loss, y)
-            e = mpmath.exp(-_horner(exponent, y))
+            nk = self.n * horner(loss, y)
+            e = mpmath.exp(-horner(exponent, y))
             return e, e * nk, e * nk * nk
 
         pieces = []
         for piece in _inner_pieces(exponent, low, high, float(self.cut)):
-            pieces += _gentle(piece, lambda y: -_horner(exponent, y), self.cut)
+            pieces += _gentle(piece, lambda y: -horner(exponent, y), self.cut)
         return _gauss_legendre(pieces, f, self.refine)
 
 

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
+from typing import NamedTuple
 
 import mpmath
 import sympy
 from mpmath.libmp import NoConvergence
 
-from theory.polynomial import polynomial_loss
+from theory.polynomial import Exponent, collapse_first, horner, polynomial_loss, univariate
 from theory.precision import refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
 from theory.validation import polynomial_prior, real_number
@@ -40,34 +41,36 @@ from theory.validation import polynomial_prior, real_number
 __all__ = ["polynomial_volume"]
 
 
-class _Prior:
-    """The one-dimensional prior factor of a coordinate: uniform on (low, high), or N(0, σ²) on the line."""
+class _Prior(NamedTuple):
+    """The one-dimensional prior factor of a coordinate at the working precision: uniform on (low, high), or
+    N(0, variance) on the line (low, high = ∓∞)."""
 
-    def __init__(self, box: tuple[Fraction, Fraction] | None, variance: Fraction | None) -> None:
-        self.box, self.variance = box, variance
-
-    def range(self) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if self.box is None:
-            return -mpmath.inf, mpmath.inf
-        return tuple(mpmath.mpf(v.numerator) / v.denominator for v in self.box)
+    low: mpmath.mpf
+    high: mpmath.mpf
+    variance: mpmath.mpf | None
 
     def density(self, x: mpmath.mpf) -> mpmath.mpf:
-        low, high = self.range()
-        if self.box is not None:
-            return 1 / (high - low)
-        var = mpmath.mpf(self.variance.numerator) / self.variance.denominator
-        return mpmath.exp(-x * x / (2 * var)) / mpmath.sqrt(2 * mpmath.pi * var)
+        if self.variance is None:
+            return 1 / (self.high - self.low)
+        return mpmath.exp(-x * x / (2 * self.variance)) / mpmath.sqrt(2 * mpmath.pi * self.variance)
 
     def mass(self, a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
-        low, high = self.range()
-        if self.box is not None:
-            return (b - a) / (high - low)
-        scale = mpmath.sqrt(2 * mpmath.mpf(self.variance.numerator) / self.variance.denominator)
+        if self.variance is None:
+            return (b - a) / (self.high - self.low)
+        scale = mpmath.sqrt(2 * self.variance)
         if a > 0:  # both tails from the same side keep the digits of a small mass
             return (mpmath.erfc(a / scale) - mpmath.erfc(b / scale)) / 2
         if b < 0:
             return (mpmath.erfc(-b / scale) - mpmath.erfc(-a / scale)) / 2
         return (mpmath.erf(b / scale) - mpmath.erf(a / scale)) / 2
+
+
+def _priors(ranges: list[tuple[Fraction, Fraction]] | None, variance: Fraction | None, dim: int) -> list[_Prior]:
+    """The prior factors of the ``dim`` coordinates, read at the current working precision."""
+    real = lambda v: mpmath.mpf(v.numerator) / v.denominator  # noqa: E731
+    if ranges is None:
+        return [_Prior(-mpmath.inf, mpmath.inf, real(variance))] * dim
+    return [_Prior(real(low), real(high), None) for low, high in ranges]
 
 
 def _sublevel(coefficients: Sequence[mpmath.mpf], level: mpmath.mpf, prior: _Prior) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -76,7 +79,7 @@ def _sublevel(coefficients: Sequence[mpmath.mpf], level: mpmath.mpf, prior: _Pri
     shifted = [coefficients[0] - level, *coefficients[1:]]
     while len(shifted) > 1 and shifted[-1] == 0:
         shifted.pop()
-    low, high = prior.range()
+    low, high = prior.low, prior.high
     candidates: list[mpmath.mpf] = []
     if len(shifted) > 1:
         tolerance = mpmath.mpf(10) ** (-mpmath.mp.dps // 2)
@@ -99,12 +102,12 @@ def _sublevel(coefficients: Sequence[mpmath.mpf], level: mpmath.mpf, prior: _Pri
             mid = a + 1 + abs(a)
         else:
             mid = (a + b) / 2
-        inside.append(_horner(shifted, mid) < 0)
+        inside.append(horner(shifted, mid) < 0)
     mass = sum((prior.mass(a, b) for (a, b), yes in zip(zip(edges, edges[1:]), inside) if yes), mpmath.mpf(0))
     density = mpmath.mpf(0)
     for root, before, after in zip(candidates, inside, inside[1:]):
         if before != after:  # a sign change of p − level: a boundary point of the sublevel set
-            slope = _horner(derivative, root)
+            slope = horner(derivative, root)
             if slope == 0:
                 raise _critical(level)
             density += prior.density(root) / abs(slope)
@@ -129,7 +132,7 @@ def _breakpoints(expr: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol, level: symp
     return [sympy.expand(p) for p in polys if sympy.expand(p).free_symbols]
 
 
-def _real_roots(polys: Sequence[sympy.Expr], x: sympy.Symbol, low: mpmath.mpf, high: mpmath.mpf) -> list[mpmath.mpf]:
+def _exact_real_roots(polys: Sequence[sympy.Expr], x: sympy.Symbol, low: mpmath.mpf, high: mpmath.mpf) -> list[mpmath.mpf]:
     roots: set[mpmath.mpf] = set()
     for p in polys:
         for root in sympy.Poly(p, x).real_roots():
@@ -168,43 +171,42 @@ def polynomial_volume(
         level_q = sympy.Integer(mantissa) * sympy.Integer(2) ** exponent
     else:  # the decimal as written: "0.1" is 1/10
         level_q = sympy.Rational(str(eps))
-    priors = [_Prior(None if ranges is None else ranges[i], variance) for i in range(loss.dim)]
+
+    def coefficients(terms: dict[Exponent, mpmath.mpf], x: mpmath.mpf | None) -> list[mpmath.mpf]:
+        """K as a polynomial in its last variable (the first one, if any, set to x), constant first."""
+        return univariate(terms if x is None else collapse_first(terms, x))
 
     if loss.dim == 1:
-        (x,) = loss.variables
-        coefficients = [sympy.Rational(c) for c in reversed(sympy.Poly(loss.expr, x).all_coeffs())]
 
         def compute(refine: bool) -> list[mpmath.mpf]:
-            values = [mpmath.mpf(c.p) / c.q for c in coefficients]
-            volume, density = _sublevel(values, mpmath.mpf(level_q.p) / level_q.q, priors[0])
+            terms = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in loss.terms.items()}
+            (prior,) = _priors(ranges, variance, 1)
+            volume, density = _sublevel(coefficients(terms, None), mpmath.mpf(level_q.p) / level_q.q, prior)
             return _point(volume, density, level_q)
 
     else:
         x, y = loss.variables
-        y_poly = sympy.Poly(loss.expr, y)
-        y_coefficients = [sympy.Poly(c, x) for c in reversed(y_poly.all_coeffs())]
         breaking = _breakpoints(loss.expr, x, y, level_q, None if ranges is None else ranges[1])
 
         def compute(refine: bool) -> list[mpmath.mpf]:
             eps_value = mpmath.mpf(level_q.p) / level_q.q
-            coefficient_lists = [[mpmath.mpf(c.p) / c.q for c in reversed(p.all_coeffs())] for p in y_coefficients]
+            terms = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in loss.terms.items()}
+            outer, inner_prior = _priors(ranges, variance, 2)
             memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
 
             def inner(t: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
                 if t not in memo:
-                    values = [_horner(c, t) for c in coefficient_lists]
-                    mass, density = _sublevel(values, eps_value, priors[1])
-                    weight = priors[0].density(t)
+                    mass, density = _sublevel(coefficients(terms, t), eps_value, inner_prior)
+                    weight = outer.density(t)
                     memo[t] = (weight * mass, weight * density)
                 return memo[t]
 
-            low, high = priors[0].range()
-            cuts = _real_roots(breaking, x, low, high)
+            cuts = _exact_real_roots(breaking, x, outer.low, outer.high)
             if ranges is None:  # the Gaussian's own scale, and tails that start well clear of every breakpoint
-                spread = mpmath.sqrt(mpmath.mpf(variance.numerator) / variance.denominator)
+                spread = mpmath.sqrt(outer.variance)
                 reach = max([8 * spread, *(2 * abs(c) + spread for c in cuts)])
                 cuts = sorted(set(cuts) | {mpmath.mpf(0), -reach, reach})
-            points = _graded([low, *cuts, high], mpmath.sqrt(eps_value) / 64)
+            points = _graded([outer.low, *cuts, outer.high], mpmath.sqrt(eps_value) / 64)
             if refine:
                 points = refined(points)
             return _point(*(_integrate(lambda t, j=j: inner(t)[j], points) for j in range(2)), level_q)
@@ -252,13 +254,6 @@ def _integrate(f, points: Sequence[mpmath.mpf]) -> mpmath.mpf:
         else:
             total += mpmath.quad(lambda phi: f(a + half * (1 - mpmath.cos(phi))) * half * mpmath.sin(phi) / size, [0, mpmath.pi], method="gauss-legendre")
     return total * size
-
-
-def _horner(coefficients: Sequence[mpmath.mpf], t: mpmath.mpf) -> mpmath.mpf:
-    total = mpmath.mpf(0)
-    for c in reversed(coefficients):
-        total = total * t + c
-    return total
 
 
 def _point(volume: mpmath.mpf, density: mpmath.mpf, level: sympy.Rational) -> list[mpmath.mpf]:
