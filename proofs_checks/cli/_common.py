@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress
 
+import theory
 from theory.precision import PrecisionError
 
 USER_ERROR_EXIT_CODE = 2
@@ -65,6 +66,33 @@ def decimal_list(text: str, option: str) -> list[str]:
         except (ValueError, TypeError):
             raise UserError(f"{option} expects comma-separated numbers such as 1e2,1e4 or 0.1,0, got {text!r}") from None
     return parts
+
+
+def polynomial_options(box: str | None, variables: str | None) -> tuple[list[str] | None, list[str] | None]:
+    """The ``--box low,high`` bounds and the ``--vars x,y`` order of the polynomial commands."""
+    bounds = None if box is None else decimal_list(box, "--box")
+    if bounds is not None and len(bounds) != 2:
+        raise UserError(f"--box takes two numbers low,high, got {box!r}")
+    return bounds, None if variables is None else variables.split(",")
+
+
+def newton_slt(expression: str, names: list[str] | None) -> tuple[theory.LearningCoefficient | None, dict[str, object], str]:
+    """(learning coefficient or None, its JSON, its one-line description): the Newton-polyhedron λ at the
+    origin, or why there is none (K does not vanish there, …)."""
+    try:
+        lc = theory.newton_rlct(expression, names).coefficient
+    except ValueError as error:
+        return None, {"unavailable": str(error)}, str(error)
+    slt = {"lambda": str(lc.lam), "multiplicity": lc.multiplicity, "status": lc.status.value}
+    return lc, slt, f"λ = {lc.lam}, m = {lc.multiplicity} ({lc.status.value})"
+
+
+def prior_variances(text: str) -> str | tuple[str, str]:
+    """``--prior-var``: s_a = s_b, or the pair 'sa,sb' of the two-layer commands."""
+    variances = decimal_list(text, "--prior-var")
+    if len(variances) not in (1, 2):
+        raise UserError(f"--prior-var takes one or two numbers, got {text!r}")
+    return variances[0] if len(variances) == 1 else (variances[0], variances[1])
 
 
 def exact_points(compute: Callable[[str], Any], values: list[str], name: str = "n") -> list[Any]:

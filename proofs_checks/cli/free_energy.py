@@ -8,7 +8,7 @@ import mpmath
 import typer
 
 import theory
-from proofs_checks.cli._common import UserError, decimal_list, emit, exact_points, stdout
+from proofs_checks.cli._common import decimal_list, emit, exact_points, newton_slt, polynomial_options, prior_variances, stdout
 from theory.polynomial_free_energy import polynomial_thermodynamics
 from theory.two_layer import two_layer_thermodynamics
 
@@ -42,23 +42,14 @@ def polynomial(
 ) -> None:
     """A polynomial loss on a box or with a Gaussian prior, beside its Newton-polyhedron SLT value."""
     sizes = decimal_list(n, "--n")
-    bounds = None if box is None else decimal_list(box, "--box")
-    if bounds is not None and len(bounds) != 2:
-        raise UserError(f"--box takes two numbers low,high, got {box!r}")
-    names = None if variables is None else variables.split(",")
+    bounds, names = polynomial_options(box, variables)
     points = exact_points(
         lambda size: polynomial_thermodynamics(expression, size, box=bounds, prior_var=prior_var, variables=names, dps=dps),
         sizes,
     )
-    try:  # the SLT prediction at the origin, when K vanishes there
-        analysis = theory.newton_rlct(expression, names)
-        lc, slt = analysis.coefficient, {**_slt_json(analysis.coefficient), "status": analysis.coefficient.status.value}
-    except ValueError as error:
-        lc, slt = None, {"unavailable": str(error)}
+    lc, slt, shown = newton_slt(expression, names)  # the SLT prediction at the origin, when K vanishes there
     payload = {"points": [p.as_dict() for p in points], "slt": slt, "kinds": _KINDS}
-    title = f"[bold]Polynomial loss[/bold] K = {expression}; SLT at 0: " + (
-        f"λ = {lc.lam}, m = {lc.multiplicity} ({lc.status.value})" if lc else slt["unavailable"]
-    )
+    title = f"[bold]Polynomial loss[/bold] K = {expression}; SLT at 0: {shown}"
     emit(payload, as_json, lambda: _table(title, points, lc, dps))
 
 
@@ -83,10 +74,7 @@ def two_layer(
     """Two-layer linear model y = B·A·x with Gaussian priors (REFERENCES §5), beside its SLT prediction."""
     sizes = decimal_list(n, "--n")
     values = decimal_list(singular_values, "--singular-values")
-    variances = decimal_list(prior_var, "--prior-var")
-    if len(variances) not in (1, 2):
-        raise UserError(f"--prior-var takes one or two numbers, got {prior_var!r}")
-    variance = variances[0] if len(variances) == 1 else tuple(variances)
+    variance = prior_variances(prior_var)
     rank = sum(1 for v in values if mpmath.mpf(v) != 0)
     points = exact_points(
         lambda size: two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps), sizes

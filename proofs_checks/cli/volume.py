@@ -8,7 +8,7 @@ import mpmath
 import typer
 
 import theory
-from proofs_checks.cli._common import UserError, decimal_list, emit, exact_points, stdout
+from proofs_checks.cli._common import UserError, decimal_list, emit, exact_points, newton_slt, polynomial_options, prior_variances, stdout
 
 app = typer.Typer(help="Exact volume function V(ε) = prior mass of {K < ε} and d log V/d log ε (→ λ as ε → 0).")
 
@@ -45,20 +45,12 @@ def polynomial(
 ) -> None:
     """A polynomial loss on a box or with a Gaussian prior, beside its Newton-polyhedron λ."""
     levels = decimal_list(eps, "--eps")
-    bounds = None if box is None else decimal_list(box, "--box")
-    if bounds is not None and len(bounds) != 2:
-        raise UserError(f"--box takes two numbers low,high, got {box!r}")
-    names = None if variables is None else variables.split(",")
+    bounds, names = polynomial_options(box, variables)
     points = exact_points(
         lambda level: theory.polynomial_volume(expression, level, box=bounds, prior_var=prior_var, variables=names, dps=dps),
         levels, "ε",
     )
-    try:
-        lc = theory.newton_rlct(expression, names).coefficient
-        slt: dict[str, object] = {"lambda": str(lc.lam), "multiplicity": lc.multiplicity, "status": lc.status.value}
-        shown = f"λ = {lc.lam}, m = {lc.multiplicity} ({lc.status.value})"
-    except ValueError as error:
-        lc, slt, shown = None, {"unavailable": str(error)}, str(error)
+    lc, slt, shown = newton_slt(expression, names)
     payload = {"points": [p.as_dict() for p in points], "slt": slt, "kinds": _KINDS}
     emit(payload, as_json, lambda: _table(f"[bold]Volume of {{K < ε}}[/bold], K = {expression}; SLT at 0: {shown}", points, lc, dps))
 
@@ -80,10 +72,7 @@ def two_layer(
     if len(values) != 1:
         raise UserError(f"--singular-value takes one number (the exact V(ε) covers rank-1 targets), got {singular_value!r}")
     value = "0" if mpmath.mpf(values[0]) == 0 else values[0]
-    variances = decimal_list(prior_var, "--prior-var")
-    if len(variances) not in (1, 2):
-        raise UserError(f"--prior-var takes one or two numbers, got {prior_var!r}")
-    variance = variances[0] if len(variances) == 1 else tuple(variances)
+    variance = prior_variances(prior_var)
     points = exact_points(
         lambda level: theory.two_layer_volume(level, inputs, hidden, outputs, value, variance, dps), levels, "ε"
     )
