@@ -20,6 +20,14 @@ import mpmath
 __all__ = ["ThermoPoint", "VolumePoint", "thermo_from_moments"]
 
 
+def _decimals(point: object, argument: str, values: tuple[str, ...]) -> dict[str, object]:
+    """The point's fields as decimal strings: its argument (n or ε) to 17 digits, its values to the
+    ``digits`` the precision contract guarantees, and ``digits`` itself."""
+    digits = point.digits  # type: ignore[attr-defined]
+    shown = {name: mpmath.nstr(getattr(point, name), digits, strip_zeros=False) for name in values}
+    return {argument: mpmath.nstr(getattr(point, argument), 17), **shown, "digits": digits}
+
+
 @dataclass(frozen=True)
 class ThermoPoint:
     """Arbitrary-precision thermodynamics at one n; ``digits`` is the number of significant digits guaranteed
@@ -33,14 +41,7 @@ class ThermoPoint:
 
     def as_dict(self) -> dict[str, object]:
         """Decimal strings with ``digits`` significant digits, as ``sltv free-energy --json`` prints them."""
-        show = lambda x: mpmath.nstr(x, self.digits, strip_zeros=False)  # noqa: E731
-        return {
-            "n": mpmath.nstr(self.n, 17),
-            "free_energy": show(self.free_energy),
-            "lambda_eff": show(self.lambda_eff),
-            "heat_capacity": show(self.heat_capacity),
-            "digits": self.digits,
-        }
+        return _decimals(self, "n", ("free_energy", "lambda_eff", "heat_capacity"))
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> "ThermoPoint":
@@ -62,8 +63,7 @@ class VolumePoint:
 
     def as_dict(self) -> dict[str, object]:
         """Decimal strings with ``digits`` significant digits, as ``sltv volume --json`` prints them."""
-        show = lambda x: mpmath.nstr(x, self.digits, strip_zeros=False)  # noqa: E731
-        return {"eps": mpmath.nstr(self.eps, 17), "volume": show(self.volume), "exponent": show(self.exponent), "digits": self.digits}
+        return _decimals(self, "eps", ("volume", "exponent"))
 
 
 def thermo_from_moments(n: mpmath.mpf, i0: mpmath.mpf, i1: mpmath.mpf, i2: mpmath.mpf) -> tuple[mpmath.mpf, ...]:

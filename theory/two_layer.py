@@ -44,8 +44,9 @@ __all__ = ["two_layer_thermodynamics"]
 
 def _angular_moments(beta: mpmath.mpf, squares: Sequence[mpmath.mpf], dim: int) -> tuple[mpmath.mpf, ...]:
     """(g, m_0, m_1, m_2) with E_θ[e^(βu) u^j] = e^g·m_j, j = 0, 1, 2, for u = Σ_i s_i² θ_i², θ uniform on
-    S^(dim−1): closed forms for one non-zero s_i² or two with dim = 2, ``theory.bingham`` otherwise. The exponential factor e^g is returned as its exponent so that the caller
-    folds it into its own exponential (one exp per evaluation instead of two)."""
+    S^(dim−1): closed forms for one non-zero s_i² or two with dim = 2, ``theory.bingham`` otherwise. The
+    exponential factor e^g is returned as its exponent so that the caller folds it into its own exponential
+    (one exp per evaluation instead of two)."""
     zero = mpmath.mpf(0)
     if not squares:
         return zero, mpmath.mpf(1), zero, zero
