@@ -15,7 +15,7 @@ import mpmath
 import sympy
 from sympy.parsing.sympy_parser import parse_expr, standard_transformations
 
-__all__ = ["PolynomialLoss", "collapse_first", "horner", "polynomial_loss", "univariate"]
+__all__ = ["PolynomialLoss", "collapse_first", "horner", "polynomial_loss", "real_roots_between", "univariate"]
 
 Exponent = tuple[int, ...]
 
@@ -133,3 +133,15 @@ def horner(coefficients: Sequence[mpmath.mpf], y: mpmath.mpf) -> mpmath.mpf:
     for c in reversed(coefficients):
         value = value * y + c
     return value
+
+
+def real_roots_between(polys: Sequence[sympy.Expr], x: sympy.Symbol, low: mpmath.mpf, high: mpmath.mpf) -> list[mpmath.mpf]:
+    """The distinct real roots in [low, high] of univariate polynomials in x, isolated exactly by sympy and
+    evaluated to the working precision (+10 digits): breakpoints for quadrature, multiple roots included."""
+    roots: set[mpmath.mpf] = set()
+    for p in polys:
+        for root in sympy.Poly(p, x).real_roots():
+            value = mpmath.mpf(sympy.Float(root.evalf(mpmath.mp.dps + 10), mpmath.mp.dps + 10))
+            if low <= value <= high:
+                roots.add(value)
+    return sorted(roots)

@@ -1,4 +1,4 @@
-"""Exact finite-n thermodynamics of polynomial losses in d ≤ 3 variables, by adaptive nested quadrature.
+"""Exact finite-n thermodynamics of polynomial losses in d ≤ 3 variables, by nested graded Gauss–Legendre quadrature.
 
 Z(n) = ∫ e^(−nK) φ over a box with the uniform prior, or over R^d with the Gaussian prior N(0, σ² I). The
 moments are integrated in the scaled form J_j = ∫ (nK)^j e^(−nK) φ, all of the size of Z, so that
@@ -7,31 +7,50 @@ moments are integrated in the scaled form J_j = ∫ (nK)^j e^(−nK) φ, all of 
 The integrand concentrates near the zero set of K on scales n^(−1/(2k)); quadrature must be told where:
 
 - innermost variable: for fixed outer coordinates the exponent p(y) = nK + (prior) is a univariate
-  polynomial. Its real critical points split the line into monotone pieces; around each minimum y0 pieces
-  are cut geometrically at the Taylor width w = min_j (j!/|p^(j)(y0)|)^(1/j); and the integration range is
-  clipped to {p ≤ min p + cut} (found from the real roots of p − min p − cut), outside of which the
-  integrand is below e^(−cut) of its maximum;
-- outer variables: cuts at 0 and geometrically (ratio 4) from n^(−1/2)/64 outwards, which resolves every
-  scale n^(−1/(2k)) and the power laws between them;
-- every interval is bisected until the log of the integrand changes by at most 8 across it, and a
-  Gauss–Legendre rule runs on each, one exponential per node for all three moments.
-
-The grading assumes the singular behaviour sits at the origin (translate the loss otherwise); where the
-quadrature is inadequate the precision contract's refined second run disagrees and a PrecisionError says so.
+  polynomial. Where it is quadratic with p₂ > 0 (x²y², (x − y)², any K quadratic in its last variable) the
+  three moments are taken in closed form through erf (:func:`_quadratic_moments`). Otherwise its real
+  critical points split the range into pieces on which p is monotone. On each piece, from its lower end
+  (value m), breakpoints sit where p − m crosses the levels 0.05, 0.25, 1, 4, 12, 24, 40, 64, up to the cut
+  p = min p + cut, beyond which e^(−p) is below e^(−cut) of its maximum; where the upper end is a local
+  maximum, from there downwards too (p is flat at both ends). The integrand thus falls by a bounded factor
+  across every interval whatever the local order of p (y², y⁶, or a box edge where p' ≠ 0), and the
+  intervals shrink to the width of a minimum by themselves. The crossings are solved in double precision
+  (they only place breakpoints); the integrand is evaluated at working precision. Where the inner minimum
+  is above the lowest exponent met so far + cut, the point is skipped as negligible;
+- outer variables: cuts at the centres where the inner integral changes shape, and geometrically (ratio 2)
+  from n^(−1/2)/16 away from each, which resolves every scale n^(−1/(2k)) and the power laws between them
+  (24 Gauss–Legendre nodes integrate x^(−α) on [a, 2a] to about 37 digits). For d = 2 the centres are the
+  exact real roots of LC_y(K) (the degree in y drops), disc_y of the square-free part of K (a zero of K(x, ·)
+  appears), disc_y(∂_y K) (critical points of K(x, ·) merge) and, at each finite edge b of the y-range,
+  K(x, b) and ∂_y K(x, b) (the valley of K meets the edge, as the diagonal of (x − y)² does at the corners);
+  for d = 3 the origin (translate the loss to put its singular point there). Every interval whose error
+  estimate, from the Legendre coefficients of the values at its nodes, is too large is then bisected: the
+  outer integrand can hold sub-dominant terms, such as the e^(−n x⁶) barrier term of (y² − x³)², that vary
+  much faster than it does;
+- a Gauss–Legendre rule on every interval (12 nodes up to 12 requested digits, 24 up to 30, else 48), with one
+  exponential per node for all three moments. The innermost sums run in MPFR through gmpy2 (mpmath's own
+  backend) at the working precision, about ten times faster per operation than mpf objects;
+- a loss whose expanded terms can cancel (mixed signs or odd powers, as (x − y)² = x² − 2xy + y²) loses
+  about log10(n·Σ|c|R^e) digits to evaluating nK near its zero set; the working precision is raised by as
+  much (:func:`_cancellation_digits`).
 
 Every result passes the precision contract (:mod:`theory.precision`): a second run at higher precision with
-every interval halved must agree.
+every interval halved must agree; where the quadrature is inadequate a PrecisionError says so.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
 
+import gmpy2
 import mpmath
 import numpy as np
+import sympy
 
-from theory.polynomial import Exponent, collapse_first, horner, polynomial_loss, univariate
+from theory.polynomial import Exponent, PolynomialLoss, collapse_first, polynomial_loss, real_roots_between, univariate
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import polynomial_prior
@@ -39,9 +58,10 @@ from theory.validation import polynomial_prior
 __all__ = ["polynomial_thermodynamics"]
 
 _CUT = 60  # e^(−60) ≈ 1e-26 relative, deepened below by the working precision
+_LEVELS = (0.05, 0.25, 1.0, 4.0, 12.0, 24.0, 40.0, 64.0)
 
 
-def _real_roots(coefficients: Sequence[mpmath.mpf], low: float, high: float) -> list[float]:
+def _real_roots(coefficients: Sequence[float], low: float, high: float) -> list[float]:
     """Real roots in (low, high) of a polynomial (constant first), in double precision: used only as cuts."""
     trimmed = list(coefficients)
     while len(trimmed) > 1 and trimmed[-1] == 0:
@@ -49,105 +69,299 @@ def _real_roots(coefficients: Sequence[mpmath.mpf], low: float, high: float) -> 
     if len(trimmed) < 2:
         return []
     scale = max(abs(c) for c in trimmed)
-    roots = np.roots([float(c / scale) for c in reversed(trimmed)])
+    roots = np.roots([c / scale for c in reversed(trimmed)])
     return sorted(float(r.real) for r in roots if abs(r.imag) <= 1e-9 * (1 + abs(r)) and low < r.real < high)
 
 
-def _inner_pieces(p: Sequence[mpmath.mpf], low: mpmath.mpf, high: mpmath.mpf, cut: float) -> list[list[mpmath.mpf]]:
-    """Breakpoint lists for ∫ e^(−p(y)) dy on [low, high]: only where p ≤ min p + cut, graded at minima."""
-    value = lambda y: horner(p, y) if mpmath.isfinite(y) else mpmath.inf  # noqa: E731  (p → +∞ at ±∞)
-    derivative = [k * c for k, c in enumerate(p)][1:]
-    critical = [mpmath.mpf(c) for c in _real_roots(derivative, float(low), float(high))]
-    floor = min(value(y) for y in [low, high, *critical])
-    shifted = list(p)
-    shifted[0] -= floor + cut
-    level = [mpmath.mpf(r) for r in _real_roots(shifted, float(low), float(high))]
-    points = {low, high, *critical, *level}
-    for y0 in critical:
-        if value(y0) > floor + cut:
-            continue
-        widths = []
-        for j in range(2, len(p)):  # p^(j)(y0)/j! = Σ_k C(k, j) p_k y0^(k−j)
-            taylor = sum(mpmath.binomial(k, j) * p[k] * y0 ** (k - j) for k in range(j, len(p)))
-            if taylor != 0:
-                widths.append(abs(taylor) ** (-mpmath.mpf(1) / j))
-        if widths:
-            w = min(widths)
-            points |= {y0 + sign * w * 4**k for sign in (-1, 1) for k in range(-2, 4)}
-    ordered = sorted(y for y in points if low <= y <= high)
-    pieces: list[list[mpmath.mpf]] = []
-    for a, b in zip(ordered, ordered[1:]):
-        # p is monotone between consecutive critical points, so its minimum on [a, b] is at an end
-        if min(value(a), value(b)) >= floor + cut * 0.999:
-            continue
-        if pieces and pieces[-1][-1] == a:
-            pieces[-1].append(b)
+def _to_mpfr(x: mpmath.mpf) -> gmpy2.mpfr:
+    """An mpf as an MPFR number (exact when the context has at least mpmath's precision)."""
+    sign, mantissa, exponent, _ = x._mpf_
+    return gmpy2.mul_2exp(gmpy2.mpfr(-mantissa if sign else mantissa), exponent)
+
+
+def _to_mpf(x: gmpy2.mpfr) -> mpmath.mpf:
+    mantissa, exponent = x.as_mantissa_exp()
+    return mpmath.mpf((int(mantissa), int(exponent)))
+
+
+def _horner(coefficients: Sequence[gmpy2.mpfr], y: gmpy2.mpfr) -> gmpy2.mpfr:
+    value = coefficients[-1]
+    for c in reversed(coefficients[:-1]):
+        value = value * y + c
+    return value
+
+
+def _taylor(p: Sequence[gmpy2.mpfr], y0: gmpy2.mpfr, sign: int) -> list[gmpy2.mpfr]:
+    """Coefficients (constant first) of q(t) = p(y0 + sign·t), by repeated synthetic division."""
+    a = list(p)
+    for i in range(len(a) - 1):
+        for j in range(len(a) - 2, i - 1, -1):
+            a[j] += y0 * a[j + 1]
+    return [c if sign > 0 or k % 2 == 0 else -c for k, c in enumerate(a)]
+
+
+def _levels(top: float) -> list[float]:
+    """The levels 0.05, 0.25, 1, 4, 12, 24, 40, 64 below ``top``. With 24 nodes an interval from level L
+    falling by Δ is integrated to a relative error near (Δ/4)^48/48! and weighs L²e^(−L) in the second moment:
+    ~1e-36 of it at worst; near a minimum of order 6 to 8 the first interval, [0, 0.05], limits it to
+    1e-38 to 1e-32. Beyond 64 one interval reaches the cut, its share below e^(−64) ≈ 1e-28."""
+    return [level for level in _LEVELS if level < top]
+
+
+def _crossing(q: Sequence[float], level: float, length: float) -> float | None:
+    """The t in (0, length) where q(t) = level, for q increasing there with q(0) = 0 (coefficients constant
+    first): Newton's method on log q against log t, exact for a monomial and quick for sums of them,
+    safeguarded by bisection on log t. None if q stays below ``level`` (rounding at the piece's end)."""
+    dq = [k * c for k, c in enumerate(q)][1:]
+
+    def h(s: float) -> tuple[float, float]:
+        t = math.exp(s)
+        value = derivative = 0.0
+        for c in reversed(q):
+            value = value * t + c
+        for c in reversed(dq):
+            derivative = derivative * t + c
+        if value <= 0:
+            return -math.inf, 0.0
+        return math.log(value / level), t * derivative / value
+
+    lo, hi = math.log(length) - 80, math.log(length)
+    if h(hi)[0] < 0:
+        return None
+    s = hi
+    for _ in range(100):
+        f, slope = h(s)
+        if f > 0:
+            hi = s
         else:
-            pieces.append([a, b])
-    return pieces
+            lo = s
+        newton = s - f / slope if slope > 0 and math.isfinite(f) else None
+        if newton is not None and abs(newton - s) < 1e-12:
+            break
+        s = newton if newton is not None and lo < newton < hi else (lo + hi) / 2
+    return math.exp(s)
 
 
-def _gentle(points: Sequence[mpmath.mpf], log_f, cut: float, limit: float = 8, depth: int = 14) -> list[list[mpmath.mpf]]:
-    """Split [points] until log f changes by at most ``limit`` across every interval (bisecting, at most
-    ``depth`` times); drop intervals where log f is below its maximum − cut at both ends (negligible)."""
-    values = {x: log_f(x) for x in points}
-    top = max(values.values())
+def _crossings(p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, rising: bool, levels: Sequence[float]) -> list[gmpy2.mpfr]:
+    """The points between ``start`` and ``stop``, where p is monotone (increasing away from ``start`` when
+    ``rising``), at which |p − p(start)| crosses each of the levels."""
+    sign = 1 if stop > start else -1
+    direction = 1.0 if rising else -1.0
+    q = [0.0, *(direction * float(c) for c in _taylor(p, start, sign)[1:])]
+    length = float(abs(stop - start))
+    return [start + sign * gmpy2.mpfr(t) for t in (_crossing(q, level, length) for level in levels) if t is not None]
 
-    def split(a, b, level):
-        fa, fb = values[a], values[b]
-        if max(fa, fb) < top - cut:
-            return None
-        if abs(fa - fb) <= limit or level == depth:
-            return [a, b]
-        m = (a + b) / 2
-        values[m] = log_f(m)
-        left, right = split(a, m, level + 1), split(m, b, level + 1)
-        if left is None or right is None:
-            return left or right
-        return left + right[1:]
 
-    pieces: list[list[mpmath.mpf]] = []
-    for a, b in zip(points, points[1:]):
-        part = split(a, b, 0)
-        if part is None:
+def _inner_intervals(
+    p: Sequence[gmpy2.mpfr], low: gmpy2.mpfr, high: gmpy2.mpfr, cut: float, reference: float
+) -> tuple[float, list[tuple[gmpy2.mpfr, gmpy2.mpfr]]]:
+    """(min p, intervals for ∫ e^(−p(y)) dy on [low, high]) with intervals only where p ≤ floor + cut, floor
+    the smaller of min p and ``reference`` (the lowest exponent met elsewhere in the outer integrals). On each
+    monotone piece of p they are level-graded from its lower end and, where its upper end is a local maximum
+    (p is flat there too), from that end down as well."""
+    derivative = [float(k * c) for k, c in enumerate(p)][1:]
+    stations = [low, *(gmpy2.mpfr(y) for y in _real_roots(derivative, float(low), float(high))), high]
+    values = [_horner(p, y) for y in stations]
+    lowest = float(min(values))
+    floor = min(lowest, reference)
+    intervals = []
+    for i in range(len(stations) - 1):
+        (lower, v_lower), (upper, v_upper) = sorted([(stations[i], values[i]), (stations[i + 1], values[i + 1])], key=lambda sv: sv[1])
+        headroom = cut - float(v_lower - floor)
+        if headroom <= 0:
             continue
-        if pieces and pieces[-1][-1] == part[0]:
-            pieces[-1].extend(part[1:])
+        rise = float(v_upper - v_lower)
+        points = [lower, *_crossings(p, lower, upper, True, _levels(min(rise, headroom)))]
+        if rise <= headroom:
+            points.append(upper)
+            if upper not in (low, high):  # a local maximum
+                points += _crossings(p, upper, lower, False, _levels(rise))
         else:
-            pieces.append(part)
-    return pieces
-
-
-def _gauss_legendre(pieces: Sequence[Sequence[mpmath.mpf]], f, refine: bool) -> list[mpmath.mpf]:
-    """Σ over the intervals of the pieces of a Gauss–Legendre rule (24 or 48 nodes as the working
-    precision grows) applied to the vector f (each interval halved again when ``refine``)."""
-    nodes = _nodes(4 if mpmath.mp.dps <= 40 else 5, mpmath.mp.prec)  # 24 or 48 nodes
-    totals = [mpmath.mpf(0)] * 3
-    for piece in pieces:
-        points = refined(piece) if refine else piece
-        for a, b in zip(points, points[1:]):
-            half, centre = (b - a) / 2, (a + b) / 2
-            for x, w in nodes:
-                values = f(centre + half * x)
-                for j in range(3):
-                    totals[j] += w * half * values[j]
-    return totals
-
-
-_GL = mpmath.calculus.quadrature.GaussLegendre(mpmath.mp)
+            points += _crossings(p, lower, upper, True, [headroom])
+        points.sort()
+        intervals += zip(points, points[1:])
+    return lowest, intervals
 
 
 @functools.lru_cache(maxsize=32)
 def _nodes(degree: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
     """Gauss–Legendre nodes and weights on [−1, 1] (3·2^(degree−1) of them) at ``prec`` bits, computed once."""
-    return tuple(_GL.calc_nodes(degree, prec))
+    return tuple(mpmath.calculus.quadrature.GaussLegendre(mpmath.mp).calc_nodes(degree, prec))
+
+
+def _degree(dps: int) -> int:
+    """Gauss–Legendre degree for ``dps`` requested digits: 12 nodes up to 12 digits, 24 (~33 digits on the
+    level intervals) up to 30, else 48; the contract's refined run keeps the rule and halves every interval."""
+    return 3 if dps <= 12 else 4 if dps <= 30 else 5
+
+
+@functools.lru_cache(maxsize=32)
+def _mpfr_pairs(degree: int, prec: int) -> tuple[tuple[gmpy2.mpfr, gmpy2.mpfr, gmpy2.mpfr], ...]:
+    """The Gauss–Legendre nodes ±x as (x, x², w) for x > 0, in MPFR (the rules used have no node at 0)."""
+    with gmpy2.context(precision=prec):
+        return tuple((_to_mpfr(x), _to_mpfr(x * x), _to_mpfr(w)) for x, w in _nodes(degree, prec) if x > 0)
+
+
+def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
+    """P(x) = p(centre + half·x) = E(x²) + x·O(x²): the coefficients of E and O, so that one pass of Horner in
+    x² serves the two nodes ±x."""
+    shifted = _taylor(p, centre, 1)
+    scale = gmpy2.mpfr(1)
+    for k in range(len(shifted)):
+        shifted[k] *= scale
+        scale *= half
+    return shifted[0::2], shifted[1::2] or [gmpy2.mpfr(0)]
+
+
+@functools.lru_cache(maxsize=32)
+def _coefficient_weights(degree: int, prec: int) -> tuple[tuple[mpmath.mpf, ...], ...]:
+    """Weights turning values at the N Gauss–Legendre nodes into the Legendre coefficients a_0, a_(N−2),
+    a_(N−1) of their interpolant: a_k = (2k + 1)/2 · Σ_i w_i P_k(x_i) f(x_i) (exact for degree < N)."""
+    nodes = _nodes(degree, prec)
+    with mpmath.workprec(prec):
+        return tuple(
+            tuple((2 * k + 1) * w * mpmath.legendre(k, x) / 2 for x, w in nodes) for k in (0, len(nodes) - 2, len(nodes) - 1)
+        )
+
+
+def _adaptive(f: Callable, cuts: Sequence[mpmath.mpf], degree: int, smallest: mpmath.mpf) -> list[mpmath.mpf]:
+    """∫ f (a triple) over [cuts[0], cuts[−1]]: a Gauss–Legendre rule on every interval between the cuts, and
+    every interval whose error estimate exceeds 1000·2^(−prec) of the running total bisected until none does
+    (or it is narrower than ``smallest``).
+
+    The estimate: if the Legendre coefficients of f on an interval decay geometrically, a_k ≈ a_0 r^k, the
+    N-node rule's error is about (b − a)·a_(2N) ≈ (b − a)·a_(N−1)²/a_0; it is conservative when they decay
+    more slowly, as for a sub-dominant term e^(−n x⁶) of the inner integral that log f does not show.
+    """
+    nodes = _nodes(degree, mpmath.mp.prec)
+    weights = _coefficient_weights(degree, mpmath.mp.prec)
+
+    def rule(a: mpmath.mpf, b: mpmath.mpf) -> tuple[list[mpmath.mpf], list[mpmath.mpf]]:
+        half, centre = (b - a) / 2, (a + b) / 2
+        values = [f(centre + half * x) for x, _ in nodes]
+        integral, error = [], []
+        for j in range(3):
+            column = [v[j] for v in values]
+            mean, *tail = (mpmath.fdot(w, column) for w in weights)
+            last = max(abs(a) for a in tail)
+            integral.append(2 * half * mean)
+            error.append(2 * half * last * last / max(abs(mean), last) if last else mpmath.mpf(0))
+        return integral, error
+
+    intervals = {(a, b): rule(a, b) for a, b in zip(cuts, cuts[1:])}
+    while True:
+        totals = [mpmath.fsum(integral[j] for integral, _ in intervals.values()) for j in range(3)]
+        limits = [1000 * mpmath.eps * abs(t) for t in totals]
+        poor = [
+            (a, b)
+            for (a, b), (_, error) in intervals.items()
+            if b - a > smallest and any(e > limit for e, limit in zip(error, limits))
+        ]
+        if not poor:
+            return totals
+        for a, b in poor:
+            middle = (a + b) / 2
+            del intervals[(a, b)]
+            intervals[(a, middle)], intervals[(middle, b)] = rule(a, middle), rule(middle, b)
+
+
+def _cancellation_digits(terms: dict[Exponent, Fraction], reach: Sequence[float], n: mpmath.mpf) -> int:
+    """Working digits lost in evaluating nK from its expanded coefficients where the integrand lives (nK of
+    order 1): none when every term is a positive coefficient times even powers, so that no term cancels
+    another; else log10 of the largest size of the terms, n·Σ|c|·Π R_i^(e_i) (R_i the reach of variable i), as
+    for (x − y)² = x² − 2xy + y² near the diagonal."""
+    if all(c > 0 and all(e % 2 == 0 for e in exponent) for exponent, c in terms.items()):
+        return 0
+    size = sum(abs(float(c)) * math.prod(r**e for r, e in zip(reach, exponent)) for exponent, c in terms.items())
+    return max(0, math.ceil(math.log10(float(n) * size))) + 2
+
+
+def _graded(low: mpmath.mpf, high: mpmath.mpf, centres: set[mpmath.mpf], finest: mpmath.mpf) -> list[mpmath.mpf]:
+    """Cuts on [low, high]: the centres, and from each of them geometrically (ratio 2) outwards from ``finest``
+    to halfway to the next centre (or all the way to an edge of the range)."""
+    points = sorted({low, high, *centres})
+    cuts = set(points)
+    for a, b in zip(points, points[1:]):
+        reach = (b - a) / 2 if a in centres and b in centres else b - a
+        step = finest
+        while step < reach:
+            cuts |= {a + step} if a in centres else set()
+            cuts |= {b - step} if b in centres else set()
+            step *= 2
+    return sorted(cuts)
+
+
+def _outer_features(loss: PolynomialLoss, y_range: tuple | None) -> list[sympy.Expr]:
+    """For d = 2, polynomials in x whose real roots are where ∫ e^(−nK(x, y)) dy changes shape: LC_y(K),
+    disc_y of the square-free part of K (a zero of K(x, ·) appears), disc_y(∂_y K), and K(x, b), ∂_y K(x, b)
+    at each finite edge b of the y-range."""
+    x, y = loss.variables
+    derivative = sympy.diff(loss.expr, y)
+    polys = [sympy.Poly(loss.expr, y).LC()]
+    for p in (sympy.sqf_part(loss.expr), derivative):
+        if sympy.degree(p, y) >= 2:
+            polys.append(sympy.discriminant(p, y))
+    for edge in y_range or ():
+        polys += [loss.expr.subs(y, edge), derivative.subs(y, edge)]
+    return [p for p in map(sympy.expand, polys) if p.free_symbols]
+
+
+def _quadratic_moments(
+    p: Sequence[gmpy2.mpfr], nk: Sequence[gmpy2.mpfr], low: gmpy2.mpfr, high: gmpy2.mpfr
+) -> tuple[gmpy2.mpfr, gmpy2.mpfr, gmpy2.mpfr] | None:
+    """∫ (1, nK, (nK)²) e^(−p) dy over [low, high] in closed form when p = p₂y² + p₁y + p₀ with p₂ > 0 (nK
+    quadratic too), or None where the closed form would cancel more than 4 digits (quadrature then).
+
+    With v = −p₁/(2p₂), u = √p₂ (y − v) and p = u² + c, every moment is e^(−c)/√p₂ times a combination of
+    M_m = ∫ u^m e^(−u²) du: M₀ = (√π/2)(erf u_b − erf u_a) (taken through erfc on one side of 0),
+    M₁ = (e_a − e_b)/2 and M_m = (u_a^(m−1) e_a − u_b^(m−1) e_b)/2 + (m − 1)/2 · M_(m−2), e = e^(−u²).
+    """
+    alpha = p[2]
+    root = gmpy2.sqrt(alpha)
+    vertex = -p[1] / (2 * alpha)
+    c = _horner(p, vertex)
+    ua, ub = root * (low - vertex), root * (high - vertex)
+    if ua >= 0:
+        difference, size = gmpy2.erfc(ua) - gmpy2.erfc(ub), gmpy2.erfc(ua)
+    elif ub <= 0:
+        difference, size = gmpy2.erfc(-ub) - gmpy2.erfc(-ua), gmpy2.erfc(-ub)
+    else:
+        difference = size = gmpy2.erf(ub) - gmpy2.erf(ua)
+    if difference <= 0 or size > 1e4 * difference:
+        return None
+    half_root_pi = gmpy2.sqrt(gmpy2.const_pi()) / 2
+    ea, eb = gmpy2.exp(-ua * ua), gmpy2.exp(-ub * ub)
+    moments, sizes = [half_root_pi * difference, (ea - eb) / 2], [float(half_root_pi * difference), float(ea + eb) / 2]
+    for m in range(2, 5):
+        ta, tb = ua ** (m - 1) * ea, ub ** (m - 1) * eb
+        moments.append((ta - tb) / 2 + (m - 1) * moments[m - 2] / 2)
+        sizes.append(float(abs(ta) + abs(tb)) / 2 + (m - 1) * sizes[m - 2] / 2)
+    # nK = A u² + B u + C in the variable u
+    a_coefficient = nk[2] / alpha
+    b_coefficient = (2 * nk[2] * vertex + nk[1]) / root
+    c_coefficient = _horner(nk, vertex)
+    combinations = [
+        [(1, 0)],
+        [(a_coefficient, 2), (b_coefficient, 1), (c_coefficient, 0)],
+        [(a_coefficient**2, 4), (2 * a_coefficient * b_coefficient, 3), (b_coefficient**2 + 2 * a_coefficient * c_coefficient, 2),
+         (2 * b_coefficient * c_coefficient, 1), (c_coefficient**2, 0)],
+    ]  # fmt: skip
+    scale = gmpy2.exp(-c) / root
+    out = []
+    for terms in combinations:
+        value = sum((w * moments[m] for w, m in terms), gmpy2.mpfr(0))
+        size = sum(abs(float(w)) * sizes[m] for w, m in terms)
+        if value == 0 or size > 1e4 * abs(float(value)):
+            return None
+        out.append(scale * value)
+    return out[0], out[1], out[2]
 
 
 class _Integrator:
     """Nested quadrature of (e^(−E), nK e^(−E), (nK)² e^(−E)) with E = nK + (Gaussian prior exponent)."""
 
-    def __init__(self, terms, n, ranges, gaussian_var, refine):
-        self.n, self.refine = n, refine
+    def __init__(self, terms, n, ranges, gaussian_var, refine, degree, centres):
+        self.n, self.refine, self.degree, self.centres = n, refine, degree, centres
         self.loss = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in terms.items()}
         self.quadratic = mpmath.mpf(0) if gaussian_var is None else 1 / (2 * gaussian_var)
         self.cut = _CUT + 2.3 * mpmath.mp.dps
@@ -156,44 +370,69 @@ class _Integrator:
             ranges = [(-reach, reach)] * len(ranges)
         self.ranges = ranges
         self.d = len(ranges)
-        # outer variables: geometric grading (ratio 4) towards 0 from the box down to n^(−1/2)/64
-        finest = n ** (-mpmath.mpf(1) / 2) / 64
-        self.grading = [finest * 4**k for k in range(0, 200) if finest * 4**k < 1e6]
+        self.finest = n ** (-mpmath.mpf(1) / 2) / 16
+        self.lowest = math.inf  # the lowest exponent E met so far: where the inner floor is above it + cut, skip
 
-    def integrate(self, terms: dict[Exponent, mpmath.mpf], level: int) -> list[mpmath.mpf]:
+    def integrate(self, terms: dict[Exponent, mpmath.mpf], level: int, offset: mpmath.mpf = mpmath.mpf(0)) -> list[mpmath.mpf]:
+        """The triple of integrals over the variables from ``level`` on, the outer ones fixed in ``terms``;
+        ``offset`` is the prior exponent of the fixed outer variables."""
         low, high = self.ranges[level]
         if level == self.d - 1:
-            return self._innermost(terms, low, high)
+            return self._innermost(terms, low, high, offset)
 
         def g(x: mpmath.mpf) -> list[mpmath.mpf]:
-            weight = mpmath.exp(-self.quadratic * x * x)
-            return [weight * v for v in self.integrate(collapse_first(terms, x), level + 1)]
+            prior = self.quadratic * x * x
+            weight = mpmath.exp(-prior)
+            return [weight * v for v in self.integrate(collapse_first(terms, x), level + 1, offset + prior)]
 
-        cuts = {low, high} | {sign * c for c in self.grading for sign in (-1, 1) if low < sign * c < high}
-        if low < 0 < high:
-            cuts.add(mpmath.mpf(0))
+        centres = {c for c in self.centres.get(level, [mpmath.mpf(0)]) if low <= c <= high}
+        cuts = _graded(low, high, centres, self.finest)
+        if self.refine:
+            cuts = refined(cuts)
+        return _adaptive(g, cuts, self.degree, self.finest / 2**20)
 
-        def log_g(x: mpmath.mpf) -> mpmath.mpf:
-            with mpmath.workdps(15):  # only places cuts
-                value = g(x)[0]
-            return mpmath.log(value) if value > 0 else mpmath.mpf(-10**9)
-
-        return _gauss_legendre(_gentle(sorted(cuts), log_g, self.cut), g, self.refine)
-
-    def _innermost(self, terms, low, high) -> list[mpmath.mpf]:
+    def _innermost(self, terms, low, high, offset) -> list[mpmath.mpf]:
+        """∫ (1, nK, (nK)²) e^(−p) dy in MPFR: in closed form for a quadratic p, else as Σ over the
+        level-graded intervals of Gauss–Legendre sums, the two nodes ±x of each pair from one Horner pass."""
         loss = univariate(terms) if terms else [mpmath.mpf(0)]
-        exponent = [self.n * c for c in loss] + [mpmath.mpf(0)] * max(0, 3 - len(loss))
-        exponent[2] += self.quadratic
-
-        def f(y: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
-            nk = self.n * horner(loss, y)
-            e = mpmath.exp(-horner(exponent, y))
-            return e, e * nk, e * nk * nk
-
-        pieces = []
-        for piece in _inner_pieces(exponent, low, high, float(self.cut)):
-            pieces += _gentle(piece, lambda y: -horner(exponent, y), self.cut)
-        return _gauss_legendre(pieces, f, self.refine)
+        loss += [mpmath.mpf(0)] * max(0, 3 - len(loss))
+        with gmpy2.context(precision=mpmath.mp.prec):
+            nk = [_to_mpfr(self.n * c) for c in loss]
+            p = list(nk)
+            p[2] += _to_mpfr(self.quadratic)
+            lowest, intervals = _inner_intervals(p, _to_mpfr(low), _to_mpfr(high), float(self.cut), self.lowest - float(offset))
+            self.lowest = min(self.lowest, lowest + float(offset))
+            if intervals and len(p) == 3 and p[2] > 0:
+                exact = _quadratic_moments(p, nk, _to_mpfr(low), _to_mpfr(high))
+                if exact is not None:
+                    return [_to_mpf(v) for v in exact]
+            if self.refine:
+                intervals = [half for a, b in intervals for half in ((a, (a + b) / 2), ((a + b) / 2, b))]
+            pairs = _mpfr_pairs(self.degree, mpmath.mp.prec)
+            j0 = j1 = j2 = gmpy2.mpfr(0)
+            box = self.quadratic == 0  # then the exponent is nK itself
+            for a, b in intervals:
+                half, centre = (b - a) / 2, (a + b) / 2
+                even, odd = _even_odd(p, centre, half)
+                loss_even, loss_odd = (even, odd) if box else _even_odd(nk, centre, half)
+                s0 = s1 = s2 = gmpy2.mpfr(0)
+                for x, xx, w in pairs:
+                    e_part, o_part = _horner(even, xx), x * _horner(odd, xx)
+                    if box:
+                        k_plus, k_minus = e_part + o_part, e_part - o_part
+                        e_plus, e_minus = w * gmpy2.exp(-k_plus), w * gmpy2.exp(-k_minus)
+                    else:
+                        e_plus, e_minus = w * gmpy2.exp(-(e_part + o_part)), w * gmpy2.exp(o_part - e_part)
+                        k_even, k_odd = _horner(loss_even, xx), x * _horner(loss_odd, xx)
+                        k_plus, k_minus = k_even + k_odd, k_even - k_odd
+                    ek_plus, ek_minus = e_plus * k_plus, e_minus * k_minus
+                    s0 += e_plus + e_minus
+                    s1 += ek_plus + ek_minus
+                    s2 += ek_plus * k_plus + ek_minus * k_minus
+                j0 += half * s0
+                j1 += half * s1
+                j2 += half * s2
+            return [_to_mpf(j0), _to_mpf(j1), _to_mpf(j2)]
 
 
 def polynomial_thermodynamics(
@@ -223,6 +462,7 @@ def polynomial_thermodynamics(
     if not size > 0:
         raise ValueError(f"n must be positive, got {n!r}")
     ranges, gaussian = polynomial_prior(box, prior_var, d)
+    features = _outer_features(loss, None if ranges is None else ranges[1]) if d == 2 else []
 
     def run(refine: bool) -> list[mpmath.mpf]:
         if ranges is not None:
@@ -233,12 +473,15 @@ def polynomial_thermodynamics(
             variance = mpmath.mpf(gaussian.numerator) / gaussian.denominator
             real_ranges = [(-mpmath.inf, mpmath.inf)] * d
             log_density = -d * mpmath.log(2 * mpmath.pi * variance) / 2
-        integrator = _Integrator(loss.terms, size, real_ranges, variance, refine)
+        centres = {0: real_roots_between(features, loss.variables[0], *real_ranges[0])} if features else {}
+        integrator = _Integrator(loss.terms, size, real_ranges, variance, refine, _degree(dps), centres)
         j0, j1, j2 = integrator.integrate(integrator.loss, 0)
         z, lam, heat = thermo_from_moments(mpmath.mpf(1), j0, j1, j2)  # the J_j already carry the powers of n
         return [-(mpmath.log(z) + log_density), lam, heat]
 
+    reach = [float(max(abs(a), abs(b))) for a, b in ranges] if ranges is not None else [20 * math.sqrt(gaussian)] * d
+    extra = _cancellation_digits(loss.terms, reach, size)
     (free_energy, lam, heat), digits = with_precision_contract(
-        run, dps, f"polynomial loss at n = {n}", guard=5
+        run, dps, f"polynomial loss at n = {n}", guard=5, extra=extra
     )
     return ThermoPoint(size, free_energy, lam, heat, digits)

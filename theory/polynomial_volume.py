@@ -33,7 +33,7 @@ import mpmath
 import sympy
 from mpmath.libmp import NoConvergence
 
-from theory.polynomial import Exponent, collapse_first, horner, polynomial_loss, univariate
+from theory.polynomial import Exponent, collapse_first, horner, polynomial_loss, real_roots_between, univariate
 from theory.precision import refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
 from theory.validation import polynomial_prior, real_number
@@ -132,16 +132,6 @@ def _breakpoints(expr: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol, level: symp
     return [sympy.expand(p) for p in polys if sympy.expand(p).free_symbols]
 
 
-def _exact_real_roots(polys: Sequence[sympy.Expr], x: sympy.Symbol, low: mpmath.mpf, high: mpmath.mpf) -> list[mpmath.mpf]:
-    roots: set[mpmath.mpf] = set()
-    for p in polys:
-        for root in sympy.Poly(p, x).real_roots():
-            value = mpmath.mpf(sympy.Float(root.evalf(mpmath.mp.dps + 10), mpmath.mp.dps + 10))
-            if low < value < high:
-                roots.add(value)
-    return sorted(roots)
-
-
 def polynomial_volume(
     K: object | Sequence[object],
     eps: object,
@@ -201,12 +191,12 @@ def polynomial_volume(
                     memo[t] = (weight * mass, weight * density)
                 return memo[t]
 
-            cuts = _exact_real_roots(breaking, x, outer.low, outer.high)
+            cuts = real_roots_between(breaking, x, outer.low, outer.high)
             if ranges is None:  # the Gaussian's own scale, and tails that start well clear of every breakpoint
                 spread = mpmath.sqrt(outer.variance)
                 reach = max([8 * spread, *(2 * abs(c) + spread for c in cuts)])
                 cuts = sorted(set(cuts) | {mpmath.mpf(0), -reach, reach})
-            points = _graded([outer.low, *cuts, outer.high], mpmath.sqrt(eps_value) / 64)
+            points = _graded(sorted({outer.low, *cuts, outer.high}), mpmath.sqrt(eps_value) / 64)
             if refine:
                 points = refined(points)
             return _point(*(_integrate(lambda t, j=j: inner(t)[j], points) for j in range(2)), level_q)

@@ -3,7 +3,7 @@
 import mpmath
 import pytest
 
-from theory import polynomial_thermodynamics
+from theory import polynomial_free_energy, polynomial_thermodynamics
 
 
 @pytest.mark.parametrize("n", [1, 10**4, 10**12])
@@ -28,14 +28,73 @@ def test_one_dimensional_monomials_reach_their_learning_coefficient(power):
         assert abs(point.lambda_eff - lam) < mpmath.mpf(10) ** -22 and abs(point.heat_capacity - lam) < mpmath.mpf(10) ** -22
 
 
-def test_two_dimensional_monomial_against_a_one_dimensional_reduction():
-    # K = x²y² on [−1, 1]²: integrating y exactly, Z = ¼ ∫ √π erf(√n |x|)/(√n |x|) dx over [−1, 1]
-    n = mpmath.mpf(100)
-    point = polynomial_thermodynamics("x**2*y**2", n, box=(-1, 1), dps=8)
-    with mpmath.workdps(20):
-        inner = lambda x: mpmath.sqrt(mpmath.pi) * mpmath.erf(mpmath.sqrt(n) * x) / (mpmath.sqrt(n) * x) if x else 2
-        z = mpmath.quad(inner, [0, 0.01, 0.1, 1]) / 2
-        assert abs(point.free_energy + mpmath.log(z)) < 1e-7
+@pytest.mark.parametrize(("n", "closed_form"), [(100, True), (10**8, True), (10**4, False)])
+def test_two_dimensional_monomial_at_30_digits_against_a_one_dimensional_reduction(n, closed_form, monkeypatch):
+    # K = x²y² on [−1, 1]²: integrating y exactly with a = n x², ∫ e^(−a y²) dy = √π erf(√a)/√a and
+    # ∫ a y² e^(−a y²) dy = √π erf(√a)/(2√a) − e^(−a) over [−1, 1]; the x-integrals by mpmath.quad.
+    # The inner integral is quadratic, taken in closed form; without it, by the level-graded quadrature.
+    if not closed_form:
+        monkeypatch.setattr(polynomial_free_energy, "_quadratic_moments", lambda *args: None)
+    point = polynomial_thermodynamics("x**2*y**2", n, box=(-1, 1), dps=30)
+    with mpmath.workdps(45):
+        size = mpmath.mpf(n)
+
+        def inner(x, moment):
+            a = size * x * x
+            gauss = mpmath.sqrt(mpmath.pi) * mpmath.erf(mpmath.sqrt(a)) / mpmath.sqrt(a)
+            return gauss if moment == 0 else gauss / 2 - mpmath.exp(-a)
+
+        cuts = [0] + [mpmath.mpf(2) ** -k / mpmath.sqrt(size) for k in range(-30, 4)[::-1] if 2.0**-k < size**0.5] + [1]
+        j0, j1 = (mpmath.quad(lambda x: inner(x, m), cuts) for m in (0, 1))
+        assert abs(point.free_energy + mpmath.log(j0 / 2)) < mpmath.mpf(10) ** -29
+        assert abs(point.lambda_eff - j1 / j0) < mpmath.mpf(10) ** -29
+
+
+def test_a_polynomial_whose_valley_meets_the_box_corners_in_closed_form():
+    # K = (x − y)² on [−1, 1]²: u = x − y has density (2 − |u|)/4 on [−2, 2], so
+    # Z = ½ ∫_0^2 e^(−n u²)(2 − u) du = ½ [√π erf(2√n)/√n − (1 − e^(−4n))/(2n)]; λ_eff = n·E[u²] by 1-D quadrature.
+    # Its valley reaches the box edges at x = ±1, and its expanded form cancels ~log10 n digits.
+    n = 10**6
+    point = polynomial_thermodynamics("(x - y)**2", n, box=(-1, 1), dps=25)
+    with mpmath.workdps(45):
+        size = mpmath.mpf(n)
+        z = (mpmath.sqrt(mpmath.pi) * mpmath.erf(2 * mpmath.sqrt(size)) / mpmath.sqrt(size) - (1 - mpmath.exp(-4 * size)) / (2 * size)) / 2
+        cuts = [0] + [mpmath.mpf(2) ** k / mpmath.sqrt(size) for k in range(-4, 12)] + [2]
+        j1 = mpmath.quad(lambda u: size * u * u * mpmath.exp(-size * u * u) * (2 - u), cuts) / 2
+        assert abs(point.free_energy + mpmath.log(z)) < mpmath.mpf(10) ** -24
+        assert abs(point.lambda_eff - j1 / z) < mpmath.mpf(10) ** -24
+
+
+@pytest.mark.parametrize("variables", [["x", "y"], ["y", "x"]])
+def test_a_separable_loss_against_incomplete_gamma_functions(variables):
+    # K = x² + y⁴ on [−1, 1]²: Z, λ_eff and C are sums over the two factors; with t = n x^k,
+    # ∫_0^1 (n x^k)^j e^(−n x^k) dx ∝ γ(j + 1/k, n), so λ_k = γ(1 + 1/k, n)/γ(1/k, n) and
+    # C_k = γ(2 + 1/k, n)/γ(1/k, n) − λ_k². With y inside the quartic is integrated by quadrature, with x inside
+    # the quadratic in closed form.
+    n = 10**4
+    point = polynomial_thermodynamics("x**2 + y**4", n, box=(-1, 1), variables=variables, dps=30)
+    with mpmath.workdps(45):
+        size = mpmath.mpf(n)
+        gamma = lambda s: mpmath.gammainc(s, 0, size)  # noqa: E731
+        z = mpmath.mpf(1) / 4
+        lam = heat = mpmath.mpf(0)
+        for k in (2, 4):
+            a = mpmath.mpf(1) / k
+            z *= 2 * a * size ** (-a) * gamma(a)
+            lam += gamma(1 + a) / gamma(a)
+            heat += gamma(2 + a) / gamma(a) - (gamma(1 + a) / gamma(a)) ** 2
+        assert abs(point.free_energy + mpmath.log(z)) < mpmath.mpf(10) ** -29
+        assert abs(point.lambda_eff - lam) < mpmath.mpf(10) ** -29
+        assert abs(point.heat_capacity - heat) < mpmath.mpf(10) ** -29
+
+
+def test_a_cusp_agrees_with_the_other_order_of_integration():
+    # (y² − x³)²: with y inside, the inner minima merge at x = 0 and a barrier e^(−n x⁶) separates them;
+    # with x inside, the inner minimum sits at a cube root. Two different quadratures of one integral.
+    one = polynomial_thermodynamics("(y**2 - x**3)**2", 10**4, box=(-1, 1), variables=["x", "y"], dps=20)
+    other = polynomial_thermodynamics("(y**2 - x**3)**2", 10**4, box=(-1, 1), variables=["y", "x"], dps=20)
+    for a, b in [(one.free_energy, other.free_energy), (one.lambda_eff, other.lambda_eff), (one.heat_capacity, other.heat_capacity)]:
+        assert abs(a - b) < mpmath.mpf(10) ** -19 * abs(b)
 
 
 def test_heat_capacity_identity():
