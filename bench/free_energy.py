@@ -1,9 +1,9 @@
 """Benchmark: seconds per n of the exact free energies (precision contract included).
 
 Run: python bench/free_energy.py   (issue targets: 1×1×1 at 50 digits < 0.5 s per n; 2×1×2 at 30 digits
-< 2 s; a 2-D polynomial at 30 digits < 5 s per n. x²y² and (x − y)² are quadratic in their inner variable,
-integrated in closed form; x² + y⁴ and x²y² + x⁶ + y⁶ go through the level-graded quadrature. The 2-D Wishart
-integrals of hidden ≥ 2 with two inputs run at 6 digits.)
+< 2 s; a 2-D polynomial at 30 digits < 5 s per n. x²y², (x − y)² and x² + y⁴ are quadratic in a variable,
+integrated innermost in closed form; x⁴ + y⁴, x²y² + x⁶ + y⁶ and the cusp go through the level-graded
+quadrature. The 2-D Wishart integrals of hidden ≥ 2 with two inputs run at 6 digits.)
 """
 
 from __future__ import annotations
@@ -34,7 +34,9 @@ POLYNOMIALS = [
     ("x**2*y**2 on [-1, 1]^2, 30 digits", "x**2*y**2", 30, ("1e2", "1e4", "1e8", "1e12")),
     ("(x-y)**2 on [-1, 1]^2, 30 digits", "(x-y)**2", 30, ("1e2", "1e4", "1e8", "1e12")),
     ("x**2+y**4 on [-1, 1]^2, 30 digits", "x**2+y**4", 30, ("1e2", "1e4", "1e8", "1e12")),
+    ("x**4+y**4 on [-1, 1]^2, 30 digits", "x**4+y**4", 30, ("1e2", "1e4", "1e8", "1e12")),
     ("x2y2+x6+y6 on [-1, 1]^2, 30 digits", "x**2*y**2+x**6+y**6", 30, ("1e2", "1e4", "1e8", "1e12")),
+    ("(y2-x3)**2 on [-1, 1]^2, 30 digits", "(y**2-x**3)**2", 30, ("1e2", "1e4", "1e8", "1e12")),
 ]
 
 VOLUMES = [  # V(ε) of a polynomial in two variables (theory.polynomial_volume)

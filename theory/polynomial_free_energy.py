@@ -7,8 +7,9 @@ moments are integrated in the scaled form J_j = ∫ (nK)^j e^(−nK) φ, all of 
 The integrand concentrates near the zero set of K on scales n^(−1/(2k)); quadrature must be told where:
 
 - innermost variable: for fixed outer coordinates the exponent p(y) = nK + (prior) is a univariate
-  polynomial. Where it is quadratic with p₂ > 0 (x²y², (x − y)², any K quadratic in its last variable) the
-  three moments are taken in closed form through erf (:func:`_quadratic_moments`). Otherwise its real
+  polynomial. Where it is quadratic with p₂ > 0 (x²y², (x − y)², any K quadratic in one of its variables,
+  which is then taken innermost) the three moments are taken in closed form through erf
+  (:func:`_quadratic_moments`). Otherwise its real
   critical points split the range into pieces on which p is monotone. On each piece, from its lower end
   (value m), breakpoints sit where p − m crosses the levels 0.05, 0.25, 1, 4, 12, 24, 40, 64, up to the cut
   p = min p + cut, beyond which e^(−p) is below e^(−cut) of its maximum; where the upper end is a local
@@ -210,7 +211,7 @@ def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> 
     for k in range(len(shifted)):
         shifted[k] *= scale
         scale *= half
-    return shifted[0::2], shifted[1::2] or [gmpy2.mpfr(0)]
+    return shifted[0::2], shifted[1::2]  # p has at least three coefficients
 
 
 @functools.lru_cache(maxsize=32)
@@ -243,7 +244,7 @@ def _adaptive(f: Callable, cuts: Sequence[mpmath.mpf], degree: int, smallest: mp
         for j in range(3):
             column = [v[j] for v in values]
             mean, *tail = (mpmath.fdot(w, column) for w in weights)
-            last = max(abs(a) for a in tail)
+            last = max(abs(c) for c in tail)
             integral.append(2 * half * mean)
             error.append(2 * half * last * last / max(abs(mean), last) if last else mpmath.mpf(0))
         return integral, error
@@ -304,6 +305,18 @@ def _outer_features(loss: PolynomialLoss, y_range: tuple | None) -> list[sympy.E
     for edge in y_range or ():
         polys += [loss.expr.subs(y, edge), derivative.subs(y, edge)]
     return [p for p in map(sympy.expand, polys) if p.free_symbols]
+
+
+def _quadratic_innermost(loss: PolynomialLoss, ranges: list | None) -> tuple[PolynomialLoss, list | None]:
+    """The loss (and box) with a variable in which K is quadratic moved innermost, if the last one is not:
+    the integral does not depend on the order, and a quadratic inner polynomial is integrated in closed form."""
+    degrees = [sympy.degree(loss.expr, v) for v in loss.variables]
+    if len(degrees) < 2 or degrees[-1] == 2 or 2 not in degrees:
+        return loss, ranges
+    move = max(i for i, degree in enumerate(degrees) if degree == 2)
+    order = [i for i in range(len(degrees)) if i != move] + [move]
+    names = [loss.variables[i].name for i in order]
+    return polynomial_loss(loss.expr, names, require_zero=False), None if ranges is None else [ranges[i] for i in order]
 
 
 def _quadratic_moments(
@@ -450,7 +463,8 @@ def polynomial_thermodynamics(
         n: sample size > 0.
         box: (low, high) for every variable, or one (low, high) per variable: the uniform prior on the box.
         prior_var: σ² of the Gaussian prior N(0, σ² I) on R^d (instead of a box).
-        variables: variable order (default: sorted names).
+        variables: variable order (default: sorted names); the last is integrated innermost, unless K is
+            quadratic in another one and not in the last, which is then moved innermost (closed form).
         dps: significant digits to guarantee (precision contract).
     """
     loss = polynomial_loss(K, variables, require_zero=False)
@@ -462,6 +476,7 @@ def polynomial_thermodynamics(
     if not size > 0:
         raise ValueError(f"n must be positive, got {n!r}")
     ranges, gaussian = polynomial_prior(box, prior_var, d)
+    loss, ranges = _quadratic_innermost(loss, ranges)
     features = _outer_features(loss, None if ranges is None else ranges[1]) if d == 2 else []
 
     def run(refine: bool) -> list[mpmath.mpf]:

@@ -65,24 +65,27 @@ def test_a_polynomial_whose_valley_meets_the_box_corners_in_closed_form():
         assert abs(point.lambda_eff - j1 / z) < mpmath.mpf(10) ** -24
 
 
-@pytest.mark.parametrize("variables", [["x", "y"], ["y", "x"]])
-def test_a_separable_loss_against_incomplete_gamma_functions(variables):
-    # K = x² + y⁴ on [−1, 1]²: Z, λ_eff and C are sums over the two factors; with t = n x^k,
-    # ∫_0^1 (n x^k)^j e^(−n x^k) dx ∝ γ(j + 1/k, n), so λ_k = γ(1 + 1/k, n)/γ(1/k, n) and
-    # C_k = γ(2 + 1/k, n)/γ(1/k, n) − λ_k². With y inside the quartic is integrated by quadrature, with x inside
-    # the quadratic in closed form.
+@pytest.mark.parametrize("quadrature", [False, True])
+def test_a_separable_loss_against_incomplete_gamma_functions(quadrature, monkeypatch):
+    # K = x² + y⁴ on [−1, 2] × [−1/2, 1]: Z, λ_eff and C are sums over the two factors; with t = n x^k,
+    # ∫_0^L (n x^k)^j e^(−n x^k) dx = n^(−1/k) γ(j + 1/k, n L^k)/k, so on [−a, b] the j-th moment is
+    # G_j = γ(j + 1/k, n a^k) + γ(j + 1/k, n b^k) (times n^(−1/k)/k), λ_k = G_1/G_0 and C_k = G_2/G_0 − λ_k².
+    # x is moved innermost and integrated in closed form; with that switched off the quartic in y goes
+    # through the level-graded quadrature.
+    if quadrature:
+        monkeypatch.setattr(polynomial_free_energy, "_quadratic_innermost", lambda loss, ranges: (loss, ranges))
     n = 10**4
-    point = polynomial_thermodynamics("x**2 + y**4", n, box=(-1, 1), variables=variables, dps=30)
+    point = polynomial_thermodynamics("x**2 + y**4", n, box=[(-1, 2), ("-1/2", 1)], dps=30)
     with mpmath.workdps(45):
         size = mpmath.mpf(n)
-        gamma = lambda s: mpmath.gammainc(s, 0, size)  # noqa: E731
-        z = mpmath.mpf(1) / 4
+        z = mpmath.mpf(1) / (3 * mpmath.mpf(3) / 2)
         lam = heat = mpmath.mpf(0)
-        for k in (2, 4):
+        for k, ends in ((2, (1, 2)), (4, (mpmath.mpf(1) / 2, 1))):
             a = mpmath.mpf(1) / k
-            z *= 2 * a * size ** (-a) * gamma(a)
-            lam += gamma(1 + a) / gamma(a)
-            heat += gamma(2 + a) / gamma(a) - (gamma(1 + a) / gamma(a)) ** 2
+            moment = [sum(mpmath.gammainc(j + a, 0, size * end**k) for end in ends) for j in range(3)]
+            z *= a * size ** (-a) * moment[0]
+            lam += moment[1] / moment[0]
+            heat += moment[2] / moment[0] - (moment[1] / moment[0]) ** 2
         assert abs(point.free_energy + mpmath.log(z)) < mpmath.mpf(10) ** -29
         assert abs(point.lambda_eff - lam) < mpmath.mpf(10) ** -29
         assert abs(point.heat_capacity - heat) < mpmath.mpf(10) ** -29
