@@ -63,7 +63,8 @@ _LEVELS = (0.05, 0.25, 1.0, 4.0, 12.0, 24.0, 40.0, 64.0)
 
 
 def _real_roots(coefficients: Sequence[float], low: float, high: float) -> list[float]:
-    """Real roots in (low, high) of a polynomial (constant first), in double precision: used only as cuts."""
+    """The distinct real roots in (low, high) of a polynomial (constant first), in double precision: used
+    only as cuts."""
     trimmed = list(coefficients)
     while len(trimmed) > 1 and trimmed[-1] == 0:
         trimmed.pop()
@@ -71,7 +72,7 @@ def _real_roots(coefficients: Sequence[float], low: float, high: float) -> list[
         return []
     scale = max(abs(c) for c in trimmed)
     roots = np.roots([c / scale for c in reversed(trimmed)])
-    return sorted(float(r.real) for r in roots if abs(r.imag) <= 1e-9 * (1 + abs(r)) and low < r.real < high)
+    return sorted({float(r.real) for r in roots if abs(r.imag) <= 1e-9 * (1 + abs(r)) and low < r.real < high})
 
 
 def _to_mpfr(x: mpmath.mpf) -> gmpy2.mpfr:
