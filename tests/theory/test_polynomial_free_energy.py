@@ -91,6 +91,19 @@ def test_a_separable_loss_against_incomplete_gamma_functions(quadrature, monkeyp
         assert abs(point.heat_capacity - heat) < mpmath.mpf(10) ** -29
 
 
+@pytest.mark.slow
+def test_three_variables_against_the_product_of_one_dimensional_integrals():
+    # K = x² + y² + z² on [−1, 1]³: Z = (√π erf(√n)/(2√n))³ and λ_eff = 3 γ(3/2, n)/γ(1/2, n)
+    n = 10
+    point = polynomial_thermodynamics("x**2 + y**2 + z**2", n, box=(-1, 1), dps=6)
+    with mpmath.workdps(30):
+        size = mpmath.mpf(n)
+        z = (mpmath.sqrt(mpmath.pi) * mpmath.erf(mpmath.sqrt(size)) / (2 * mpmath.sqrt(size))) ** 3
+        lam = 3 * mpmath.gammainc(mpmath.mpf(3) / 2, 0, size) / mpmath.gammainc(mpmath.mpf(1) / 2, 0, size)
+        assert abs(point.free_energy + mpmath.log(z)) < 1e-5 * abs(mpmath.log(z))
+        assert abs(point.lambda_eff - lam) < 1e-5 * lam
+
+
 def test_a_cusp_agrees_with_the_other_order_of_integration():
     # (y² − x³)²: with y inside, the inner minima merge at x = 0 and a barrier e^(−n x⁶) separates them;
     # with x inside, the inner minimum sits at a cube root. Two different quadratures of one integral.
