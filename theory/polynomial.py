@@ -127,10 +127,11 @@ def univariate(terms: dict[Exponent, mpmath.mpf]) -> list[mpmath.mpf]:
     return coefficients
 
 
-def horner(coefficients: Sequence[mpmath.mpf], y: mpmath.mpf) -> mpmath.mpf:
-    """The polynomial with these coefficients (constant first) at y."""
-    value = mpmath.mpf(0)
-    for c in reversed(coefficients):
+def horner(coefficients: Sequence, y):
+    """The polynomial with these coefficients (constant first, at least one) at y, in the coefficients' own
+    arithmetic (mpmath's mpf, or gmpy2's MPFR in the quadrature's inner loop)."""
+    value = coefficients[-1]
+    for c in reversed(coefficients[:-1]):
         value = value * y + c
     return value
 

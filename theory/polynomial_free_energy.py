@@ -51,7 +51,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from theory.polynomial import Exponent, PolynomialLoss, collapse_first, polynomial_loss, real_roots_between, univariate
+from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import polynomial_prior
@@ -84,13 +84,6 @@ def _to_mpfr(x: mpmath.mpf) -> gmpy2.mpfr:
 def _to_mpf(x: gmpy2.mpfr) -> mpmath.mpf:
     mantissa, exponent = x.as_mantissa_exp()
     return mpmath.mpf((int(mantissa), int(exponent)))
-
-
-def _horner(coefficients: Sequence[gmpy2.mpfr], y: gmpy2.mpfr) -> gmpy2.mpfr:
-    value = coefficients[-1]
-    for c in reversed(coefficients[:-1]):
-        value = value * y + c
-    return value
 
 
 def _taylor(p: Sequence[gmpy2.mpfr], y0: gmpy2.mpfr, sign: int) -> list[gmpy2.mpfr]:
@@ -154,18 +147,21 @@ def _crossings(p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, ris
     return [start + sign * gmpy2.mpfr(t) for t in (_crossing(q, level, length) for level in levels) if t is not None]
 
 
-def _inner_intervals(
-    p: Sequence[gmpy2.mpfr], low: gmpy2.mpfr, high: gmpy2.mpfr, cut: float, reference: float
-) -> tuple[float, list[tuple[gmpy2.mpfr, gmpy2.mpfr]]]:
-    """(min p, intervals for ∫ e^(−p(y)) dy on [low, high]) with intervals only where p ≤ floor + cut, floor
-    the smaller of min p and ``reference`` (the lowest exponent met elsewhere in the outer integrals). On each
-    monotone piece of p they are level-graded from its lower end and, where its upper end is a local maximum
-    (p is flat there too), from that end down as well."""
+def _stations(p: Sequence[gmpy2.mpfr], low: gmpy2.mpfr, high: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
+    """The ends of [low, high] and the real critical points of p between them, with p's values there: p is
+    monotone between consecutive stations, so its minimum on [low, high] is the least value."""
     derivative = [float(k * c) for k, c in enumerate(p)][1:]
     stations = [low, *(gmpy2.mpfr(y) for y in _real_roots(derivative, float(low), float(high))), high]
-    values = [_horner(p, y) for y in stations]
-    lowest = float(min(values))
-    floor = min(lowest, reference)
+    return stations, [horner(p, y) for y in stations]
+
+
+def _inner_intervals(
+    p: Sequence[gmpy2.mpfr], stations: Sequence[gmpy2.mpfr], values: Sequence[gmpy2.mpfr], cut: float, floor: float
+) -> list[tuple[gmpy2.mpfr, gmpy2.mpfr]]:
+    """Intervals for ∫ e^(−p(y)) dy between the first and last station, only where p ≤ floor + cut. On each
+    monotone piece of p they are level-graded from its lower end and, where its upper end is a local maximum
+    (p is flat there too), from that end down as well."""
+    low, high = stations[0], stations[-1]
     intervals = []
     for i in range(len(stations) - 1):
         (lower, v_lower), (upper, v_upper) = sorted([(stations[i], values[i]), (stations[i + 1], values[i + 1])], key=lambda sv: sv[1])
@@ -182,7 +178,7 @@ def _inner_intervals(
             points += _crossings(p, lower, upper, True, [headroom])
         points.sort()
         intervals += zip(points, points[1:])
-    return lowest, intervals
+    return intervals
 
 
 @functools.lru_cache(maxsize=32)
@@ -333,7 +329,7 @@ def _quadratic_moments(
     alpha = p[2]
     root = gmpy2.sqrt(alpha)
     vertex = -p[1] / (2 * alpha)
-    c = _horner(p, vertex)
+    c = horner(p, vertex)
     ua, ub = root * (low - vertex), root * (high - vertex)
     if ua >= 0:
         difference, size = gmpy2.erfc(ua) - gmpy2.erfc(ub), gmpy2.erfc(ua)
@@ -353,7 +349,7 @@ def _quadratic_moments(
     # nK = A u² + B u + C in the variable u
     a_coefficient = nk[2] / alpha
     b_coefficient = (2 * nk[2] * vertex + nk[1]) / root
-    c_coefficient = _horner(nk, vertex)
+    c_coefficient = horner(nk, vertex)
     combinations = [
         [(1, 0)],
         [(a_coefficient, 2), (b_coefficient, 1), (c_coefficient, 0)],
@@ -414,12 +410,17 @@ class _Integrator:
             nk = [_to_mpfr(self.n * c) for c in loss]
             p = list(nk)
             p[2] += _to_mpfr(self.quadratic)
-            lowest, intervals = _inner_intervals(p, _to_mpfr(low), _to_mpfr(high), float(self.cut), self.lowest - float(offset))
+            stations, values = _stations(p, _to_mpfr(low), _to_mpfr(high))
+            lowest = float(min(values))
+            floor = min(lowest, self.lowest - float(offset))  # the lowest exponent met anywhere so far
             self.lowest = min(self.lowest, lowest + float(offset))
-            if intervals and len(p) == 3 and p[2] > 0:
-                exact = _quadratic_moments(p, nk, _to_mpfr(low), _to_mpfr(high))
+            if lowest - floor >= self.cut:  # negligible beside a point met before
+                return [mpmath.mpf(0)] * 3
+            if len(p) == 3 and p[2] > 0:
+                exact = _quadratic_moments(p, nk, stations[0], stations[-1])
                 if exact is not None:
                     return [_to_mpf(v) for v in exact]
+            intervals = _inner_intervals(p, stations, values, float(self.cut), floor)
             if self.refine:
                 intervals = [half for a, b in intervals for half in ((a, (a + b) / 2), ((a + b) / 2, b))]
             pairs = _mpfr_pairs(self.degree, mpmath.mp.prec)
@@ -431,13 +432,13 @@ class _Integrator:
                 loss_even, loss_odd = (even, odd) if box else _even_odd(nk, centre, half)
                 s0 = s1 = s2 = gmpy2.mpfr(0)
                 for x, xx, w in pairs:
-                    e_part, o_part = _horner(even, xx), x * _horner(odd, xx)
+                    e_part, o_part = horner(even, xx), x * horner(odd, xx)
                     if box:
                         k_plus, k_minus = e_part + o_part, e_part - o_part
                         e_plus, e_minus = w * gmpy2.exp(-k_plus), w * gmpy2.exp(-k_minus)
                     else:
                         e_plus, e_minus = w * gmpy2.exp(-(e_part + o_part)), w * gmpy2.exp(o_part - e_part)
-                        k_even, k_odd = _horner(loss_even, xx), x * _horner(loss_odd, xx)
+                        k_even, k_odd = horner(loss_even, xx), x * horner(loss_odd, xx)
                         k_plus, k_minus = k_even + k_odd, k_even - k_odd
                     ek_plus, ek_minus = e_plus * k_plus, e_minus * k_minus
                     s0 += e_plus + e_minus
