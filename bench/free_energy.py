@@ -39,20 +39,22 @@ POLYNOMIALS = [
     ("(y2-x3)**2 on [-1, 1]^2, 30 digits", "(y**2-x**3)**2", 30, ("1e2", "1e4", "1e8", "1e12")),
 ]
 
-VOLUMES = [  # V(ε) of a polynomial in two variables (theory.polynomial_volume)
-    ("V(eps) of x**2*y**2 on [-1, 1]^2, 15 digits", "x**2*y**2", 15),
-    ("V(eps) of x**2*y**2 on [-1, 1]^2, 30 digits", "x**2*y**2", 30),
+VOLUMES = [  # V(ε) of a polynomial in two and three variables (theory.polynomial_volume)
+    ("V(eps) of x**2*y**2 on [-1, 1]^2, 15 digits", "x**2*y**2", 15, ("1e-2", "1e-6", "1e-12")),
+    ("V(eps) of x**2*y**2 on [-1, 1]^2, 30 digits", "x**2*y**2", 30, ("1e-2", "1e-6", "1e-12")),
+    ("V(eps) of x2+y2+z2 on [-1, 1]^3, 8 digits", "x**2+y**2+z**2", 8, ("1e-2", "1e-6", "1e-12")),
+    ("V(eps) of x2y2z2 on [-1, 1]^3, 8 digits", "x**2*y**2*z**2", 8, ("1e-2", "1e-4", "1e-6")),
 ]
 
 
 def main() -> None:
-    for name, K, dps in VOLUMES:
+    for name, K, dps, levels in VOLUMES:
         times = []
-        for eps in ("1e-2", "1e-6", "1e-12"):
+        for eps in levels:
             start = time.perf_counter()
             polynomial_volume(K, eps, box=(-1, 1), dps=dps)
             times.append(time.perf_counter() - start)
-        print(f"{name:36s} seconds at eps = 1e-2, 1e-6, 1e-12: {', '.join(f'{t:.2f}' for t in times)}")
+        print(f"{name:36s} seconds at eps = {', '.join(levels)}: {', '.join(f'{t:.2f}' for t in times)}")
     for name, K, dps, sizes in POLYNOMIALS:
         times = []
         for n in sizes:

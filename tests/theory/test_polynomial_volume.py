@@ -82,10 +82,53 @@ def test_a_cusp_against_its_cube_root_integral():
         assert abs(point.volume - reference) < 1e-8 * reference
 
 
+def test_three_variables_on_a_box_match_closed_forms():
+    """Uniform prior on [−1, 1]³: x² + y² + z² < ε is a ball, V = (4/3)π ε^(3/2)/8 with exponent 3/2
+    (quadratic in z: roots in closed form; even in x and y: both folded). x²y²z²: for |x|, |y|, |z| ~ U(0, 1),
+    −log|x| etc. are Exp(1), so P(|xyz| < t) = P(Gamma(3) > L) = t(1 + L + L²/2) with t = √ε, L = −log t, and
+    the exponent is L²/(4(1 + L + L²/2)) → ½ (λ = ½, m = 3)."""
+    ball = polynomial_volume("x**2 + y**2 + z**2", "0.01", box=(-1, 1), dps=8)
+    monomial = polynomial_volume("x**2*y**2*z**2", "1e-4", box=(-1, 1), dps=8)
+    with mpmath.workdps(30):
+        eps = mpmath.mpf("0.01")
+        assert abs(ball.volume - mpmath.pi * eps ** mpmath.mpf(1.5) / 6) < 1e-8 * ball.volume
+        assert abs(ball.exponent - mpmath.mpf(1.5)) < 1e-8
+        t = mpmath.mpf("1e-2")
+        log = -mpmath.log(t)
+        volume = t * (1 + log + log**2 / 2)
+        assert abs(monomial.volume - volume) < 1e-8 * volume
+        assert abs(monomial.exponent - log**2 / (4 * (1 + log + log**2 / 2))) < 1e-8
+
+
+def test_three_variables_with_a_gaussian_prior_match_the_chi_square_distribution():
+    """x² + y² + z² < ε with N(0, σ²) priors: V = P(χ²₃ < ε/σ²) = P(3/2, ε/(2σ²)) (regularised incomplete gamma),
+    V'(ε) = ρ(u)/(2σ²) with ρ(u) = u^(1/2) e^(−u)/Γ(3/2), u = ε/(2σ²)."""
+    point = polynomial_volume("x**2 + y**2 + z**2", "0.5", prior_var=2, dps=8)
+    with mpmath.workdps(30):
+        u = mpmath.mpf("0.5") / 4
+        volume = mpmath.gammainc(mpmath.mpf(3) / 2, 0, u, regularized=True)
+        density = mpmath.sqrt(u) * mpmath.exp(-u) / mpmath.gamma(mpmath.mpf(3) / 2) / 4
+        assert abs(point.volume - volume) < 1e-8 * volume
+        assert abs(point.exponent - mpmath.mpf("0.5") * density / volume) < 1e-8
+
+
+@pytest.mark.slow
+def test_a_generic_three_variable_polynomial_on_an_asymmetric_box_agrees_with_monte_carlo():
+    """(x + yz)² + z⁴ on [−1, 2] × [−½, 1] × [−1, 1]: quartic in z (roots by polished companion eigenvalues),
+    with breakpoints from discriminants of degree up to 12; only 3 digits pass the contract (31 s)."""
+    K, eps = "(x + y*z)**2 + z**4", 0.05
+    point = polynomial_volume(K, str(eps), box=[(-1, 2), ("-1/2", 1), (-1, 1)], dps=3)
+    rng = np.random.default_rng(1)
+    x, y, z = rng.uniform(-1, 2, 4_000_000), rng.uniform(-0.5, 1, 4_000_000), rng.uniform(-1, 1, 4_000_000)
+    inside = (x + y * z) ** 2 + z**4 < eps
+    estimate, error = inside.mean(), inside.std() / np.sqrt(inside.size)
+    assert abs(float(point.volume) - estimate) < 4 * error + 1e-3 * estimate
+
+
 @pytest.mark.parametrize(
     ("args", "kwargs", "message"),
     [
-        (("x**2 + y**2 + z**2", "0.1"), {"box": (-1, 1)}, "d ≤ 2"),
+        (("w**2 + x**2 + y**2 + z**2", "0.1"), {"box": (-1, 1)}, "d ≤ 3"),
         (("x**2 + 1", "0.5"), {"box": (-1, 1)}, "zero prior mass"),
         (("x**2", "-1"), {"box": (-1, 1)}, "eps must be a finite positive"),
         (("x**2", "0.1"), {}, "exactly one prior"),
