@@ -90,7 +90,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "dln.npz"
         np.savez(path, x=np.asarray(data["x"]), y=np.asarray(data["y"]),
-                 **{f"w{l:02d}": np.asarray(w) for l, w in enumerate(teacher)})  # fmt: skip
+                 **{f"w{i:02d}": np.asarray(w) for i, w in enumerate(teacher)})  # fmt: skip
         script = Path(folder) / "torch_side.py"
         script.write_text(TORCH_SIDE)
         out = subprocess.run(

@@ -18,6 +18,16 @@ distribution function is the Poisson mixture Σ_j Pois(j; μ)·P(α + j, x) with
 derivative Σ_j Pois(j; μ)·ρ_{α+j}(x). Projecting onto m bounds it by exp(−(s − √(2ε))²/(2 s_b y)), which
 says how small y may be cut off; this needs 2ε < s², and the sum has O(μ) terms, so ε ≤ s²/8 is required.
 The exponent then tends to N_out/2 as ε → 0 (Ba ↦ v is a submersion where a ≠ 0): the rank-1 λ.
+
+For ε > s²/8 (any ε, in fact) the event is sliced along m instead: with u = (Ba)_1 ~ N(0, s_b y) given y and
+‖(Ba)_rest‖² ~ s_b y·χ²_(N_out−1), K < ε ⟺ ‖(Ba)_rest‖² < r² − (u − s)² with r = √(2ε), so
+
+  V(ε) = ∫_(s−r)^(s+r) du ∫_0^∞ p(y) φ(u; s_b y) P((N_out − 1)/2, (r² − (u − s)²)/(2 s_b y)) dy,
+
+p the χ²_d density of y, φ(·; v) the N(0, v) density, and V'(ε) the same with ρ in place of P and a factor
+1/(s_b y) (the boundary terms vanish because P(a, 0) = 0). With N_out = 1 the slab is the interval
+|u − s| < r itself: V = E_y[Φ-interval], V' = E_y[φ(s + r) + φ(s − r)]/r. No Poisson sum appears, so neither
+the floor nor the O(μ) terms restrict ε; the cost is a second quadrature (:func:`_slab`).
 """
 
 from __future__ import annotations
@@ -60,8 +70,8 @@ def two_layer_volume(
     """V(ε) and d log V/d log ε for the two-layer model (module docstring), precision contract.
 
     Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. A target with one
-    non-zero singular value ``singular_value`` = s: inputs = 1 or outputs = 1 (any hidden size) and ε ≤ s²/8.
-    Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
+    non-zero singular value ``singular_value`` = s: inputs = 1 or outputs = 1 (any hidden size), by the Poisson
+    mixture for ε ≤ s²/8 and by slicing along the target beyond. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
@@ -73,8 +83,6 @@ def two_layer_volume(
         raise ValueError(
             f"a non-zero target with inputs = {n_in} and outputs = {n_out}: the exact V(ε) needs inputs = 1 or outputs = 1"
         )
-    if target > 0 and not level <= target**2 / 8:
-        raise ValueError(f"eps = {eps} exceeds s²/8 = {mpmath.nstr(target**2 / 8, 6)}: the exact V(ε) with a target needs ε ≤ s²/8")
     if h > 1 and min(n_in, n_out) > 1:
         raise ValueError(
             f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: the exact V(ε) covers hidden = 1, or inputs = 1 "
@@ -83,6 +91,11 @@ def two_layer_volume(
     if (h > 1 or target > 0) and n_in > 1:  # transpose so that N_in = 1
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
     dof, alpha = mpmath.mpf(n_in * h), mpmath.mpf(n_out) / 2
+
+    def sliced(refine: bool) -> list[mpmath.mpf]:
+        eps_, sa, sb, s = mpmath.mpf(level), mpmath.mpf(s_a), mpmath.mpf(s_b), mpmath.mpf(target)
+        volume, slope = _slab(eps_, s, n_in * h, n_out, sa, sb, refine)
+        return [volume, eps_ * slope / volume]
 
     def compute(refine: bool) -> list[mpmath.mpf]:
         eps_, sa, sb, s2 = mpmath.mpf(level), mpmath.mpf(s_a), mpmath.mpf(s_b), mpmath.mpf(target) ** 2
@@ -122,5 +135,98 @@ def two_layer_volume(
         slope = mpmath.quad(lambda y: parts(y)[1], points)
         return [volume * mpmath.exp(log_scale), eps_ * slope / volume]
 
-    (volume, exponent), digits = with_precision_contract(compute, dps, f"V(ε) of the two-layer model at ε = {eps}")
+    method = sliced if target > 0 and level > target**2 / 8 else compute
+    (volume, exponent), digits = with_precision_contract(method, dps, f"V(ε) of the two-layer model at ε = {eps}")
     return VolumePoint(level, volume, exponent, digits)
+
+
+def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf, sb: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(V(ε), V'(ε)) by slicing along the target (module docstring), y = ‖a‖² ~ s_a·χ²_dof, for N_out = outputs.
+
+    The y-integrals run in t = log y, where the integrand y·f(y) is smooth and decays fast at both ends (the
+    Gaussian in u below y ~ u²/s_b, the prior above y ~ s_a·dof), cut at those scales and at (r² − (u − s)²)/(2s_b)
+    where the χ² argument is 1, and truncated where it is below 10^(−dps−10) of its size. The u-integral runs
+    in θ with u = s + r cos θ, which turns the slab's ends (where the χ² probability vanishes like a power of
+    r² − (u − s)² = r² sin²θ) into smooth points, and is cut where u = 0 (the density of u has a log
+    singularity there when dof = 1). mpmath's Gauss–Legendre rule, and tanh–sinh for θ where u = 0 lies in the
+    slab; every integrand is divided by its largest sampled value first (mpmath stops on an absolute
+    tolerance)."""
+    half, alpha, r = mpmath.mpf(dof) / 2, mpmath.mpf(outputs - 1) / 2, mpmath.sqrt(2 * eps)
+    log_norm = -half * mpmath.log(2 * sa) - mpmath.loggamma(half)
+    depth = (mpmath.mp.dps + 10) * mpmath.log(10)  # e^(−depth) is negligible
+
+    def log_prior(y: mpmath.mpf) -> mpmath.mpf:
+        return log_norm + (half - 1) * mpmath.log(y) - y / (2 * sa)
+
+    def log_integral(f, scales: list[mpmath.mpf], lowest: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """∫_0^∞ f(y) dy = ∫ y f(y) dt (y = e^t), f a pair (value, ε-derivative), from y = lowest up to where
+        the prior is negligible, cut at the scales."""
+        top = 2 * sa * (2 * depth + dof * mpmath.log(2 * depth + dof))
+        cuts = sorted({mpmath.log(c) for c in scales if lowest < c < top} | {mpmath.log(lowest), mpmath.log(top)})
+        samples = [mpmath.exp(t) for t in cuts[1:-1]] or [mpmath.sqrt(lowest * top)]
+        size = max(abs(f(y)[0]) * y for y in samples)
+        size = size if size > 0 else mpmath.mpf(1)
+        if refine:
+            cuts = refined(cuts)
+        memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
+
+        def g(t: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            if t not in memo:
+                y = mpmath.exp(t)
+                value, slope = f(y)
+                memo[t] = (value * y / size, slope * y / size)
+            return memo[t]
+
+        parts = [mpmath.quad(lambda t, j=j: g(t)[j], cuts, method="gauss-legendre") for j in (0, 1)]
+        return parts[0] * size, parts[1] * size
+
+    if outputs == 1:  # the slab is the interval |u − s| < r
+
+        def interval(y: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            width = mpmath.sqrt(2 * sb * y)
+            low, high = (s - r) / width, (s + r) / width
+            mass = (mpmath.erfc(low) - mpmath.erfc(high)) / 2 if low > 0 else (mpmath.erf(high) - mpmath.erf(low)) / 2
+            edge = (mpmath.exp(-low * low) + mpmath.exp(-high * high)) / (mpmath.sqrt(mpmath.pi) * width * r)
+            weight = mpmath.exp(log_prior(y))
+            return weight * mass, weight * edge
+
+        # below y = lowest the interval holds no mass (s > r: the Gaussian is too narrow to reach it) or all of
+        # it (s < r), and the prior mass there is below e^(−depth)
+        lowest = (s - r) ** 2 / (2 * sb * depth) if s > r else 2 * sa * mpmath.exp(-2 * depth / dof)
+        return log_integral(interval, [(s - r) ** 2 / sb, (s + r) ** 2 / sb, sa * dof], lowest)
+
+    def column(u: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """∫ dy of the slice at u, and of its ε-derivative."""
+        room = r * r - (u - s) ** 2
+        if room <= 0 or u == 0:
+            return mpmath.mpf(0), mpmath.mpf(0)
+
+        def slice_(y: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            w = room / (2 * sb * y)
+            weight = mpmath.exp(log_prior(y) - u * u / (2 * sb * y) - mpmath.log(2 * mpmath.pi * sb * y) / 2)
+            density = mpmath.exp((alpha - 1) * mpmath.log(w) - w - mpmath.loggamma(alpha))
+            return weight * mpmath.gammainc(alpha, 0, w, regularized=True), weight * density / (sb * y)
+
+        return log_integral(slice_, [u * u / sb, room / (2 * sb), sa * dof], u * u / (2 * sb * depth))
+
+    def angular(theta: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        volume, slope = column(s + r * mpmath.cos(theta))
+        jacobian = r * mpmath.sin(theta)
+        return volume * jacobian, slope * jacobian
+
+    memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
+
+    def cached(theta: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        if theta not in memo:
+            memo[theta] = angular(theta)
+        return memo[theta]
+
+    ends = [mpmath.mpf(0), *([mpmath.acos(-s / r)] if s < r else []), mpmath.pi]
+    samples = [a + (b - a) * k / 4 for a, b in zip(ends, ends[1:]) for k in (1, 2, 3)]
+    size = max(abs(cached(theta)[0]) for theta in samples) * mpmath.pi
+    size = size if size > 0 else mpmath.mpf(1)
+    if refine:
+        ends = refined(ends)
+    method = "tanh-sinh" if s < r else "gauss-legendre"  # tanh–sinh for the log singularity at u = 0
+    parts = [mpmath.quad(lambda theta, j=j: cached(theta)[j] / size, ends, method=method) for j in (0, 1)]
+    return parts[0] * size, parts[1] * size

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from theory import reduced_rank, two_layer_volume
+from theory.two_layer_volume import _slab
 
 
 @pytest.mark.parametrize("eps", ["0.01", "0.5"])
@@ -59,10 +60,51 @@ def test_a_target_against_monte_carlo_and_the_rank_one_coefficient():
     assert abs(transposed.volume - point.volume) < 1e-8 * point.volume
 
 
+@pytest.mark.parametrize("eps", ["0.05", "1"])
+def test_a_target_beyond_s2_over_8_matches_the_bessel_k0_law(eps):
+    """1×1×1 with s = 0.5, beyond the Poisson mixture's ε ≤ s²/8 (sliced along the target): ab has density
+    K_0(|x|)/π, so V(ε) = ∫_(s−r)^(s+r) K_0(|x|)/π dx and V'(ε) = (K_0(|s + r|) + K_0(|s − r|))/(π r), r = √(2ε);
+    at ε = 1 the interval contains 0 (ε > s²/2, the value of K at w = 0) and K_0's log singularity."""
+    point = two_layer_volume(eps, 1, 1, 1, singular_value="0.5", dps=10)
+    with mpmath.workdps(30):
+        s, r = mpmath.mpf("0.5"), mpmath.sqrt(2 * mpmath.mpf(eps))
+        ends = sorted({s - r, s + r} | ({mpmath.mpf(0)} if s < r else set()))
+        volume = mpmath.quad(lambda x: mpmath.besselk(0, abs(x)) / mpmath.pi, ends)
+        slope = (mpmath.besselk(0, abs(s + r)) + mpmath.besselk(0, abs(s - r))) / (mpmath.pi * r)
+        assert abs(point.volume - volume) < 1e-10 * volume
+        assert abs(point.exponent - mpmath.mpf(eps) * slope / volume) < 1e-10
+
+
+def test_the_slab_and_the_poisson_mixture_agree_where_both_apply():
+    """At ε = s²/8 (1×1×2, s = 0.5) the Poisson mixture of non-central χ² probabilities and the slab integral
+    along the target are two independent reductions of the same V(ε)."""
+    eps = mpmath.mpf(1) / 32
+    mixture = two_layer_volume(eps, 1, 1, 2, singular_value="0.5", dps=8)
+    with mpmath.workdps(14):
+        volume, slope = _slab(eps, mpmath.mpf("0.5"), 1, 2, mpmath.mpf(1), mpmath.mpf(1), False)
+        assert abs(mixture.volume - volume) < 1e-8 * volume
+        assert abs(mixture.exponent - eps * slope / volume) < 1e-8
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("eps", "hidden", "outputs", "dps"), [("0.1", 2, 3, 8), ("0.2", 1, 2, 6)])
+def test_a_target_beyond_s2_over_8_against_monte_carlo(eps, hidden, outputs, dps):
+    """K = ½‖B·a − m‖², ‖m‖ = 0.5, against 2·10⁶ prior draws; at ε = 0.2 with hidden = 1 the slab contains u = 0,
+    where the density of u = (Ba)_1 has a log singularity (tanh–sinh in θ; about two minutes)."""
+    point = two_layer_volume(eps, 1, hidden, outputs, singular_value="0.5", dps=dps)
+    rng = np.random.default_rng(0)
+    draws = 2_000_000
+    a, b = rng.standard_normal((draws, hidden, 1)), rng.standard_normal((draws, outputs, hidden))
+    target = np.zeros((outputs, 1))
+    target[0, 0] = 0.5
+    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < float(eps)
+    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
-     (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "0.5"), "exceeds s²/8"),
+     (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
      (("0.001", 2, 1, 2, "0.5"), "needs inputs = 1 or outputs = 1")],
 )  # fmt: skip
 def test_bad_input(args, message):
