@@ -45,7 +45,7 @@ import numpy as np
 import sympy
 from mpmath.libmp import NoConvergence
 
-from theory.polynomial import Exponent, collapse_first, horner, polynomial_loss, real_roots_between, univariate
+from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
 from theory.precision import refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
 from theory.validation import polynomial_prior, real_number
@@ -302,7 +302,9 @@ def _irreducible_factors(polys: Sequence[sympy.Expr], gens: Sequence[sympy.Symbo
     return list(factors)
 
 
-def _three_variable_breakpoints(loss, level: sympy.Rational, y_box, z_box) -> tuple[list[_Slice], list[sympy.Expr]]:
+def _three_variable_breakpoints(
+    loss: PolynomialLoss, level: sympy.Rational, y_box: tuple | None, z_box: tuple | None
+) -> tuple[list[_Slice], list[sympy.Expr]]:
     """For K(x, y, z): the factors F(x, y) whose real roots in y are the breakpoints of the middle integral at
     fixed x (the two-variable breakpoints of (y, z) ↦ K − ε, with x a parameter), and the polynomials in x
     whose real roots are where those change: where roots in y of one factor merge (disc_y F) or escape
@@ -326,7 +328,9 @@ def _three_variable_breakpoints(loss, level: sympy.Rational, y_box, z_box) -> tu
     return slices, [p for p in map(sympy.expand, outer) if p.free_symbols]
 
 
-def _three_variables(loss, ranges, variance, level: sympy.Rational, dps: int) -> Callable[[bool], list[mpmath.mpf]]:
+def _three_variables(
+    loss: PolynomialLoss, ranges: list | None, variance: Fraction | None, level: sympy.Rational, dps: int
+) -> Callable[[bool], list[mpmath.mpf]]:
     """The contract's ``compute`` for K(x, y, z): V(ε) = ∫ φ(x) ∫ φ(y) P_z{K < ε} dy dx (and V'(ε) alike).
 
     The outer breakpoints in x are exact (:func:`_three_variable_breakpoints`); at each outer node the middle
