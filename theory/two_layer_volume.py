@@ -19,6 +19,17 @@ derivative Σ_j Pois(j; μ)·ρ_{α+j}(x). Projecting onto m bounds it by exp(�
 says how small y may be cut off; this needs 2ε < s², and the sum has O(μ) terms, so ε ≤ s²/8 is required.
 The exponent then tends to N_out/2 as ε → 0 (Ba ↦ v is a submersion where a ≠ 0): the rank-1 λ.
 
+Hidden = 1 with a target of rank one and N_in, N_out ≥ 2: K = ½‖b·aᵀ − s·e₁v₁ᵀ‖² = ½(σ² − 2sσc + s²) with
+σ = ‖a‖‖b‖ and c = x·w, where x = â·v₁ and w = b̂·e₁ are independent of σ and of each other, with densities
+∝ (1 − x²)^((N−3)/2) (w² ~ Beta(½, (N−1)/2)). So K < ε ⟺ c > c*(σ) = (σ² + s² − 2ε)/(2sσ), and
+
+  V(ε) = ∫ f_σ(σ) P(c > c*(σ)) dσ,    V'(ε) = ∫ f_σ(σ) f_c(c*(σ))/(sσ) dσ,
+
+with σ²/(4 s_a s_b) = XY, X ~ Gamma(N_in/2), Y ~ Gamma(N_out/2), of density 2t^((α+β)/2−1) K_(α−β)(2√t)/(Γ(α)Γ(β))
+(the product of two Gamma variables), and P(c > v) = 2∫_0^(π/2) p(φ) P(w > v/cos φ) dφ over x = cos φ, with
+P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_rank_one`). Beyond ε = s²/2 (the value of K at
+w = 0) the contract fails (2 digits at ε = 0.3, s = 0.5): that range is refused.
+
 For ε > s²/8 (any ε, in fact) the event is sliced along m instead: with u = (Ba)_1 ~ N(0, s_b y) given y and
 ‖(Ba)_rest‖² ~ s_b y·χ²_(N_out−1), K < ε ⟺ ‖(Ba)_rest‖² < r² − (u − s)² with r = √(2ε), so
 
@@ -71,7 +82,8 @@ def two_layer_volume(
 
     Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. A target with one
     non-zero singular value ``singular_value`` = s: inputs = 1 or outputs = 1 (any hidden size), by the Poisson
-    mixture for ε ≤ s²/8 and by slicing along the target beyond. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
+    mixture for ε ≤ s²/8 and by slicing along the target beyond; hidden = 1 with both sizes above 1 and
+    ε < s²/2, through the law of ‖a‖‖b‖ and of the product of two cosines. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
@@ -79,15 +91,26 @@ def two_layer_volume(
         s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
         s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
         target = mpmath.mpf(0) if singular_value in (0, "0") else real_number(singular_value, "singular_value", positive=True)
-    if target > 0 and min(n_in, n_out) > 1:
-        raise ValueError(
-            f"a non-zero target with inputs = {n_in} and outputs = {n_out}: the exact V(ε) needs inputs = 1 or outputs = 1"
-        )
     if h > 1 and min(n_in, n_out) > 1:
         raise ValueError(
             f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: the exact V(ε) covers hidden = 1, or inputs = 1 "
             "or outputs = 1"
         )
+    if target > 0 and min(n_in, n_out) > 1:  # hidden = 1: the rank-one product b·aᵀ against the target
+        if not level < target**2 / 2:
+            raise ValueError(
+                f"eps = {eps} is not below s²/2 = {mpmath.nstr(target**2 / 2, 6)} (K at w = 0): with inputs and outputs "
+                "above 1 the exact V(ε) covers ε < s²/2"
+            )
+
+        def rank_one(refine: bool) -> list[mpmath.mpf]:
+            eps_ = mpmath.mpf(level)
+            # K is symmetric under transposition: the larger side as w keeps its density bounded (N ≥ 3)
+            volume, slope = _rank_one(eps_, mpmath.mpf(target), min(n_in, n_out), max(n_in, n_out), mpmath.mpf(s_a) * mpmath.mpf(s_b), refine)
+            return [volume, eps_ * slope / volume]
+
+        (volume, exponent), digits = with_precision_contract(rank_one, dps, f"V(ε) of the two-layer model at ε = {eps}")
+        return VolumePoint(level, volume, exponent, digits)
     if (h > 1 or target > 0) and n_in > 1:  # transpose so that N_in = 1
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
     dof, alpha = mpmath.mpf(n_in * h), mpmath.mpf(n_out) / 2
@@ -230,3 +253,57 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
     method = "tanh-sinh" if s < r else "gauss-legendre"  # tanh–sinh for the log singularity at u = 0
     parts = [mpmath.quad(lambda theta, j=j: cached(theta)[j] / size, ends, method=method) for j in (0, 1)]
     return parts[0] * size, parts[1] * size
+
+
+def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(V(ε), V'(ε)) for hidden = 1, a rank-one target s and N_in, N_out ≥ 2 (module docstring); ``variance`` is
+    s_a·s_b. The σ-integral is cut where c* = ±1 (σ = |s ± √(2ε)|: below |s − √(2ε)| with 2ε > s² every c
+    qualifies, above s + √(2ε) none) and where c* = 0 (the density of c has a log singularity at 0); the
+    φ-integral where v/cos φ = ±1. mpmath's tanh–sinh rule throughout."""
+    alpha, beta = mpmath.mpf(n_in) / 2, mpmath.mpf(n_out) / 2
+    gammas, scale, r = mpmath.gamma(alpha) * mpmath.gamma(beta), 4 * variance, mpmath.sqrt(2 * eps)
+    beta_in = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_in - 1) / 2)
+    beta_out = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_out - 1) / 2)
+
+    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:
+        t = sigma * sigma / scale
+        return 4 * sigma / scale * t ** ((alpha + beta) / 2 - 1) * mpmath.besselk(alpha - beta, 2 * mpmath.sqrt(t)) / gammas
+
+    def w_survival(u: mpmath.mpf) -> mpmath.mpf:
+        if abs(u) >= 1:
+            return mpmath.mpf(0 if u > 0 else 1)
+        tail = mpmath.betainc(mpmath.mpf(n_out - 1) / 2, mpmath.mpf(1) / 2, 0, 1 - u * u, regularized=True) / 2
+        return tail if u >= 0 else 1 - tail
+
+    def w_density(u: mpmath.mpf) -> mpmath.mpf:
+        return (1 - u * u) ** (mpmath.mpf(n_out - 3) / 2) / beta_out if abs(u) < 1 else mpmath.mpf(0)
+
+    def c_law(v: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """(P(c > v), the density of c at v), integrating x = cos φ over φ ∈ [0, π/2] (twice: (x, w) ↦ (−x, −w))."""
+        if v >= 1:
+            return mpmath.mpf(0), mpmath.mpf(0)
+        if v <= -1:
+            return mpmath.mpf(1), mpmath.mpf(0)
+        weight = lambda phi: 2 * mpmath.sin(phi) ** (n_in - 2) / beta_in  # noqa: E731
+        top = mpmath.acos(abs(v))
+        survival = mpmath.quad(lambda phi: weight(phi) * w_survival(v / mpmath.cos(phi)), refined([0, top, mpmath.pi / 2]) if refine else [0, top, mpmath.pi / 2])
+        density = mpmath.quad(lambda phi: weight(phi) * w_density(v / mpmath.cos(phi)) / mpmath.cos(phi), refined([0, top]) if refine else [0, top])
+        return survival, density
+
+    memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
+
+    def integrand(sigma: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        if sigma not in memo:
+            if sigma == 0:
+                memo[sigma] = (mpmath.mpf(0), mpmath.mpf(0))
+            else:
+                survival, density = c_law((sigma * sigma + s * s - 2 * eps) / (2 * s * sigma))
+                f = sigma_density(sigma)
+                memo[sigma] = (f * survival, f * density / (s * sigma))
+        return memo[sigma]
+
+    cuts = {s + r, abs(s - r), *([mpmath.sqrt(s * s - 2 * eps)] if 2 * eps < s * s else [])}
+    points = [mpmath.mpf(0), *sorted(c for c in cuts if c > 0)]
+    if refine:
+        points = refined(points)
+    return mpmath.quad(lambda x: integrand(x)[0], points), mpmath.quad(lambda x: integrand(x)[1], points)

@@ -101,11 +101,28 @@ def test_a_target_beyond_s2_over_8_against_monte_carlo(eps, hidden, outputs, dps
     assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
 
 
+@pytest.mark.slow
+def test_a_rank_one_target_with_both_sides_above_one_against_monte_carlo_and_lambda():
+    """Hidden = 1, inputs 3, outputs 2, ‖M‖ = s = 0.5 (rank one): V(ε) through the laws of ‖a‖‖b‖ and of the
+    product of two cosines, against 2·10⁶ prior draws; as ε → 0 the exponent tends to the regular λ of the rank-1
+    fit, H(N_in + N_out − H)/2 = 2."""
+    point = two_layer_volume("0.05", 3, 1, 2, singular_value="0.5", dps=6)
+    rng = np.random.default_rng(0)
+    draws = 2_000_000
+    a, b = rng.standard_normal((draws, 1, 3)), rng.standard_normal((draws, 2, 1))
+    target = np.zeros((2, 3))
+    target[0, 0] = 0.5
+    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < 0.05
+    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+    far = two_layer_volume("1e-8", 3, 1, 2, singular_value="0.5", dps=6)
+    assert abs(far.exponent - reduced_rank(3, 2, 1, 1).lam) < 1e-5
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
-     (("0.001", 2, 1, 2, "0.5"), "needs inputs = 1 or outputs = 1")],
+     (("0.2", 2, 1, 2, "0.5"), "covers ε < s²/2"), (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1")],
 )  # fmt: skip
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
