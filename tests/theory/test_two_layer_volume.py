@@ -44,16 +44,22 @@ def test_exponent_is_the_log_derivative_and_agrees_with_monte_carlo():
     assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
 
 
+def _monte_carlo(eps, inputs, hidden, outputs, s=0.5, draws=2_000_000):
+    """(fraction, standard error) of prior draws A: hidden × inputs and B: outputs × hidden (standard normal)
+    with ½‖B·A − M‖² < ε, M = s·e₁e₁ᵀ."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((draws, hidden, inputs)), rng.standard_normal((draws, outputs, hidden))
+    target = np.zeros((outputs, inputs))
+    target[0, 0] = s
+    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < float(eps)
+    return inside.mean(), inside.std() / np.sqrt(draws)
+
+
 def test_a_target_against_monte_carlo_and_the_rank_one_coefficient():
     """K = ½‖B·a − m‖², ‖m‖ = 0.5, a ∈ R², B: 3×2: V(ε) against 2·10⁶ prior draws; the exponent → N_out/2 = 3/2."""
     point = two_layer_volume("0.01", 1, 2, 3, singular_value="0.5", dps=8)
-    rng = np.random.default_rng(0)
-    draws = 2_000_000
-    a, b = rng.standard_normal((draws, 2, 1)), rng.standard_normal((draws, 3, 2))
-    target = np.zeros((3, 1))
-    target[0, 0] = 0.5
-    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < 0.01
-    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+    estimate, error = _monte_carlo("0.01", 1, 2, 3)
+    assert abs(float(point.volume) - estimate) < 4 * error
     far = two_layer_volume("1e-12", 1, 2, 3, singular_value="0.5", dps=8)
     assert abs(far.exponent - reduced_rank(1, 3, 2, 1).lam) < 1e-8
     transposed = two_layer_volume("0.01", 3, 2, 1, singular_value="0.5", dps=8)
@@ -92,13 +98,8 @@ def test_a_target_beyond_s2_over_8_against_monte_carlo(eps, hidden, outputs, dps
     """K = ½‖B·a − m‖², ‖m‖ = 0.5, against 2·10⁶ prior draws; at ε = 0.2 with hidden = 1 the slab contains u = 0,
     where the density of u = (Ba)_1 has a log singularity (tanh–sinh in θ; about two minutes)."""
     point = two_layer_volume(eps, 1, hidden, outputs, singular_value="0.5", dps=dps)
-    rng = np.random.default_rng(0)
-    draws = 2_000_000
-    a, b = rng.standard_normal((draws, hidden, 1)), rng.standard_normal((draws, outputs, hidden))
-    target = np.zeros((outputs, 1))
-    target[0, 0] = 0.5
-    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < float(eps)
-    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+    estimate, error = _monte_carlo(eps, 1, hidden, outputs)
+    assert abs(float(point.volume) - estimate) < 4 * error
 
 
 @pytest.mark.slow
@@ -107,13 +108,8 @@ def test_a_rank_one_target_with_both_sides_above_one_against_monte_carlo_and_lam
     product of two cosines, against 2·10⁶ prior draws; as ε → 0 the exponent tends to the regular λ of the rank-1
     fit, H(N_in + N_out − H)/2 = 2."""
     point = two_layer_volume("0.05", 3, 1, 2, singular_value="0.5", dps=6)
-    rng = np.random.default_rng(0)
-    draws = 2_000_000
-    a, b = rng.standard_normal((draws, 1, 3)), rng.standard_normal((draws, 2, 1))
-    target = np.zeros((2, 3))
-    target[0, 0] = 0.5
-    inside = 0.5 * np.sum((b @ a - target) ** 2, axis=(1, 2)) < 0.05
-    assert abs(float(point.volume) - inside.mean()) < 4 * inside.std() / np.sqrt(draws)
+    estimate, error = _monte_carlo("0.05", 3, 1, 2)
+    assert abs(float(point.volume) - estimate) < 4 * error
     far = two_layer_volume("1e-8", 3, 1, 2, singular_value="0.5", dps=6)
     assert abs(far.exponent - reduced_rank(3, 2, 1, 1).lam) < 1e-5
 
