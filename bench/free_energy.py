@@ -3,14 +3,15 @@
 Run: python bench/free_energy.py   (issue targets: 1×1×1 at 50 digits < 0.5 s per n; 2×1×2 at 30 digits
 < 2 s; a 2-D polynomial at 30 digits < 5 s per n. x²y², (x − y)² and x² + y⁴ are quadratic in a variable,
 integrated innermost in closed form; x⁴ + y⁴, x²y² + x⁶ + y⁶ and the cusp go through the level-graded
-quadrature. The 2-D Wishart integrals of hidden ≥ 2 with two inputs run at 6 digits.)
+quadrature. The 2-D Wishart integrals of hidden ≥ 2 with two inputs run at 6 digits. Volume functions V(ε) of
+polynomials in two and three variables and of the two-layer model with a target come first.)
 """
 
 from __future__ import annotations
 
 import time
 
-from theory import polynomial_thermodynamics, polynomial_volume, two_layer_thermodynamics
+from theory import polynomial_thermodynamics, polynomial_volume, two_layer_thermodynamics, two_layer_volume
 
 CASES = [
     ("1x1x1, s = 0.5, 50 digits", dict(singular_values=["0.5"], inputs=1, hidden=1, outputs=1, dps=50)),
@@ -46,6 +47,12 @@ VOLUMES = [  # V(ε) of a polynomial in two and three variables (theory.polynomi
     ("V(eps) of x2y2z2 on [-1, 1]^3, 8 digits", "x**2*y**2*z**2", 8, ("1e-2", "1e-4", "1e-6")),
 ]
 
+TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target s = 0.5 (theory.two_layer_volume)
+    ("V(eps) 1x1x1, s = 0.5, 10 digits", dict(inputs=1, hidden=1, outputs=1, dps=10), ("1e-3", "0.05", "1")),
+    ("V(eps) 1x2x3, s = 0.5, 8 digits", dict(inputs=1, hidden=2, outputs=3, dps=8), ("1e-3", "0.1")),
+    ("V(eps) 3x1x2, s = 0.5, 6 digits", dict(inputs=3, hidden=1, outputs=2, dps=6), ("1e-3", "0.05")),
+]
+
 
 def main() -> None:
     for name, K, dps, levels in VOLUMES:
@@ -53,6 +60,13 @@ def main() -> None:
         for eps in levels:
             start = time.perf_counter()
             polynomial_volume(K, eps, box=(-1, 1), dps=dps)
+            times.append(time.perf_counter() - start)
+        print(f"{name:36s} seconds at eps = {', '.join(levels)}: {', '.join(f'{t:.2f}' for t in times)}")
+    for name, kwargs, levels in TWO_LAYER_VOLUMES:
+        times = []
+        for eps in levels:
+            start = time.perf_counter()
+            two_layer_volume(eps, singular_value="0.5", **kwargs)
             times.append(time.perf_counter() - start)
         print(f"{name:36s} seconds at eps = {', '.join(levels)}: {', '.join(f'{t:.2f}' for t in times)}")
     for name, K, dps, sizes in POLYNOMIALS:
