@@ -43,6 +43,8 @@ the floor nor the O(μ) terms restrict ε; the cost is a second quadrature (:fun
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import mpmath
 
 from theory.precision import input_precision, refined, with_precision_contract
@@ -124,18 +126,14 @@ def two_layer_volume(
         eps_, sa, sb, s2 = mpmath.mpf(level), mpmath.mpf(s_a), mpmath.mpf(s_b), mpmath.mpf(target) ** 2
         half = dof / 2
         log_norm = -half * mpmath.log(2 * sa) - mpmath.loggamma(half)
-        memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
         log_scale = mpmath.mpf(0)  # mpmath's quadrature stops on an absolute tolerance: integrate V/L, L ~ V
 
         def parts(y: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-            if y not in memo:
-                if y == 0:
-                    memo[y] = (mpmath.mpf(0), mpmath.mpf(0))
-                else:
-                    prior = mpmath.exp(log_norm - log_scale + (half - 1) * mpmath.log(y) - y / (2 * sa))
-                    cdf, density = _poisson_mixture(s2 / (2 * sb * y), alpha, eps_ / (sb * y))
-                    memo[y] = (prior * cdf, prior * density / (sb * y))
-            return memo[y]
+            if y == 0:
+                return mpmath.mpf(0), mpmath.mpf(0)
+            prior = mpmath.exp(log_norm - log_scale + (half - 1) * mpmath.log(y) - y / (2 * sa))
+            cdf, density = _poisson_mixture(s2 / (2 * sb * y), alpha, eps_ / (sb * y))
+            return prior * cdf, prior * density / (sb * y)
 
         # the integrand changes character at y ~ ε/s_b (the ball's edge) and decays on the prior's scale s_a·d
         edge, spread = eps_ / sb, sa * dof
@@ -151,16 +149,28 @@ def two_layer_volume(
             points = {p for p in points if p > start} | {s2 / sb / 64, s2 / sb, s2 / sb * 64}
         points = [start, *sorted(points), mpmath.inf]
         log_scale = max(mpmath.log(parts(y)[0] * y) for y in points[1:-1])  # y·f(y) is the mass per unit of log y
-        memo.clear()
         if refine:
             points = refined(points)
-        volume = mpmath.quad(lambda y: parts(y)[0], points)
-        slope = mpmath.quad(lambda y: parts(y)[1], points)
+        volume, slope = _quad_pair(parts, points)
         return [volume * mpmath.exp(log_scale), eps_ * slope / volume]
 
     method = sliced if target > 0 and level > target**2 / 8 else compute
     (volume, exponent), digits = with_precision_contract(method, dps, f"V(ε) of the two-layer model at ε = {eps}")
     return VolumePoint(level, volume, exponent, digits)
+
+
+def _quad_pair(f: Callable, points: Sequence[mpmath.mpf], method: str = "tanh-sinh") -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(∫ f[0], ∫ f[1]) over the points by ``mpmath.quad``, f (a pair: the volume's integrand and that of its
+    ε-derivative) evaluated once per node: both integrals visit the same nodes."""
+    memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
+
+    def g(x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        if x not in memo:
+            memo[x] = f(x)
+        return memo[x]
+
+    volume = mpmath.quad(lambda x: g(x)[0], points, method=method)
+    return volume, mpmath.quad(lambda x: g(x)[1], points, method=method)
 
 
 def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf, sb: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -191,17 +201,14 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
         size = size if size > 0 else mpmath.mpf(1)
         if refine:
             cuts = refined(cuts)
-        memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
 
         def g(t: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-            if t not in memo:
-                y = mpmath.exp(t)
-                value, slope = f(y)
-                memo[t] = (value * y / size, slope * y / size)
-            return memo[t]
+            y = mpmath.exp(t)
+            value, slope = f(y)
+            return value * y / size, slope * y / size
 
-        parts = [mpmath.quad(lambda t, j=j: g(t)[j], cuts, method="gauss-legendre") for j in (0, 1)]
-        return parts[0] * size, parts[1] * size
+        volume, slope = _quad_pair(g, cuts, "gauss-legendre")
+        return volume * size, slope * size
 
     if outputs == 1:  # the slab is the interval |u − s| < r
 
@@ -237,22 +244,15 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
         jacobian = r * mpmath.sin(theta)
         return volume * jacobian, slope * jacobian
 
-    memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
-
-    def cached(theta: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if theta not in memo:
-            memo[theta] = angular(theta)
-        return memo[theta]
-
     ends = [mpmath.mpf(0), *([mpmath.acos(-s / r)] if s < r else []), mpmath.pi]
     samples = [a + (b - a) * k / 4 for a, b in zip(ends, ends[1:]) for k in (1, 2, 3)]
-    size = max(abs(cached(theta)[0]) for theta in samples) * mpmath.pi
+    size = max(abs(angular(theta)[0]) for theta in samples) * mpmath.pi
     size = size if size > 0 else mpmath.mpf(1)
     if refine:
         ends = refined(ends)
     method = "tanh-sinh" if s < r else "gauss-legendre"  # tanh–sinh for the log singularity at u = 0
-    parts = [mpmath.quad(lambda theta, j=j: cached(theta)[j] / size, ends, method=method) for j in (0, 1)]
-    return parts[0] * size, parts[1] * size
+    volume, slope = _quad_pair(lambda theta: tuple(v / size for v in angular(theta)), ends, method)
+    return volume * size, slope * size
 
 
 def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -290,20 +290,15 @@ def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: m
         density = mpmath.quad(lambda phi: weight(phi) * w_density(v / mpmath.cos(phi)) / mpmath.cos(phi), refined([0, top]) if refine else [0, top])
         return survival, density
 
-    memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
-
     def integrand(sigma: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if sigma not in memo:
-            if sigma == 0:
-                memo[sigma] = (mpmath.mpf(0), mpmath.mpf(0))
-            else:
-                survival, density = c_law((sigma * sigma + s * s - 2 * eps) / (2 * s * sigma))
-                f = sigma_density(sigma)
-                memo[sigma] = (f * survival, f * density / (s * sigma))
-        return memo[sigma]
+        if sigma == 0:
+            return mpmath.mpf(0), mpmath.mpf(0)
+        survival, density = c_law((sigma * sigma + s * s - 2 * eps) / (2 * s * sigma))
+        f = sigma_density(sigma)
+        return f * survival, f * density / (s * sigma)
 
     cuts = {s + r, abs(s - r), *([mpmath.sqrt(s * s - 2 * eps)] if 2 * eps < s * s else [])}
     points = [mpmath.mpf(0), *sorted(c for c in cuts if c > 0)]
     if refine:
         points = refined(points)
-    return mpmath.quad(lambda x: integrand(x)[0], points), mpmath.quad(lambda x: integrand(x)[1], points)
+    return _quad_pair(integrand, points)
