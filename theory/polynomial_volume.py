@@ -87,7 +87,8 @@ def _priors(ranges: list[tuple[Fraction, Fraction]] | None, variance: Fraction |
 
 def _real_roots(coefficients: Sequence[mpmath.mpf], low: mpmath.mpf, high: mpmath.mpf) -> list[mpmath.mpf]:
     """The real roots in (low, high) of a polynomial (constant first, leading coefficient non-zero), sorted:
-    in closed form up to degree 2 (the quadratic formula in its cancellation-free form), else by
+    in closed form up to degree 2 (the quadratic formula in its cancellation-free form), else by numpy's
+    companion-matrix roots polished by Newton (:func:`_polished_roots`) or, where that is not safe, by
     ``mpmath.polyroots`` at doubled precision, a root counted real when its imaginary part is below
     10^(−dps/2). Raises NoConvergence where Durand–Kerner stalls (a multiple root)."""
     degree = len(coefficients) - 1
