@@ -50,7 +50,7 @@ VOLUMES = [  # V(ε) of a polynomial in two and three variables (theory.polynomi
 TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target s = 0.5 (theory.two_layer_volume)
     ("V(eps) 1x1x1, s = 0.5, 10 digits", dict(inputs=1, hidden=1, outputs=1, dps=10), ("1e-3", "0.05", "1")),
     ("V(eps) 1x2x3, s = 0.5, 8 digits", dict(inputs=1, hidden=2, outputs=3, dps=8), ("1e-3", "0.1")),
-    ("V(eps) 3x1x2, s = 0.5, 6 digits", dict(inputs=3, hidden=1, outputs=2, dps=6), ("1e-3", "0.05")),
+    ("V(eps) 3x1x2, s = 0.5, 6 digits", dict(inputs=3, hidden=1, outputs=2, dps=6), ("1e-3", "0.05", "0.3", "10")),
 ]
 
 

@@ -27,8 +27,10 @@ Hidden = 1 with a target of rank one and N_in, N_out ≥ 2: K = ½‖b·aᵀ −
 
 with σ²/(4 s_a s_b) = XY, X ~ Gamma(N_in/2), Y ~ Gamma(N_out/2), of density 2t^((α+β)/2−1) K_(α−β)(2√t)/(Γ(α)Γ(β))
 (the product of two Gamma variables), and P(c > v) = 2∫_0^(π/2) p(φ) P(w > v/cos φ) dφ over x = cos φ, with
-P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_rank_one`). Beyond ε = s²/2 (the value of K at
-w = 0) the contract fails (2 digits at ε = 0.3, s = 0.5): that range is refused.
+P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_rank_one`). This holds at every ε: beyond
+ε = s²/2 (the value of K at w = 0) every direction qualifies for σ < √(2ε) − s, and c* crosses 0, where the
+density of c has a log singularity, at σ = √(2ε − s²) (below s²/2, c* stays positive and is least at
+σ = √(s² − 2ε)).
 
 For ε > s²/8 (any ε, in fact) the event is sliced along m instead: with u = (Ba)_1 ~ N(0, s_b y) given y and
 ‖(Ba)_rest‖² ~ s_b y·χ²_(N_out−1), K < ε ⟺ ‖(Ba)_rest‖² < r² − (u − s)² with r = √(2ε), so
@@ -84,8 +86,8 @@ def two_layer_volume(
 
     Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. A target with one
     non-zero singular value ``singular_value`` = s: inputs = 1 or outputs = 1 (any hidden size), by the Poisson
-    mixture for ε ≤ s²/8 and by slicing along the target beyond; hidden = 1 with both sizes above 1 and
-    ε < s²/2, through the law of ‖a‖‖b‖ and of the product of two cosines. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
+    mixture for ε ≤ s²/8 and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε,
+    through the law of ‖a‖‖b‖ and of the product of two cosines. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
@@ -99,11 +101,6 @@ def two_layer_volume(
             "or outputs = 1"
         )
     if target > 0 and min(n_in, n_out) > 1:  # hidden = 1: the rank-one product b·aᵀ against the target
-        if not level < target**2 / 2:
-            raise ValueError(
-                f"eps = {eps} is not below s²/2 = {mpmath.nstr(target**2 / 2, 6)} (K at w = 0): with inputs and outputs "
-                "above 1 the exact V(ε) covers ε < s²/2"
-            )
 
         def rank_one(refine: bool) -> list[mpmath.mpf]:
             eps_ = mpmath.mpf(level)
@@ -258,12 +255,14 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
 def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
     """(V(ε), V'(ε)) for hidden = 1, a rank-one target s and N_in, N_out ≥ 2 (module docstring); ``variance`` is
     s_a·s_b. The σ-integral is cut where c* = ±1 (σ = |s ± √(2ε)|: below |s − √(2ε)| with 2ε > s² every c
-    qualifies, above s + √(2ε) none) and where c* = 0 (the density of c has a log singularity at 0); the
-    φ-integral where v/cos φ = ±1. mpmath's tanh–sinh rule throughout."""
+    qualifies, above s + √(2ε) none) and at σ = √|s² − 2ε|: where c* = 0 when 2ε > s² (the density of c has a
+    log singularity at 0), where c* is least when 2ε < s²; the φ-integral where v/cos φ = ±1. mpmath's
+    tanh–sinh rule throughout; the survival of w by :func:`_cosine_tail`."""
     alpha, beta = mpmath.mpf(n_in) / 2, mpmath.mpf(n_out) / 2
     gammas, scale, r = mpmath.gamma(alpha) * mpmath.gamma(beta), 4 * variance, mpmath.sqrt(2 * eps)
     beta_in = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_in - 1) / 2)
     beta_out = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_out - 1) / 2)
+    steps = _cosine_tail_steps(n_out)
 
     def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:
         t = sigma * sigma / scale
@@ -272,7 +271,7 @@ def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: m
     def w_survival(u: mpmath.mpf) -> mpmath.mpf:
         if abs(u) >= 1:
             return mpmath.mpf(0 if u > 0 else 1)
-        tail = mpmath.betainc(mpmath.mpf(n_out - 1) / 2, mpmath.mpf(1) / 2, 0, 1 - u * u, regularized=True) / 2
+        tail = _cosine_tail(abs(u), n_out, steps)
         return tail if u >= 0 else 1 - tail
 
     def w_density(u: mpmath.mpf) -> mpmath.mpf:
@@ -297,8 +296,32 @@ def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: m
         f = sigma_density(sigma)
         return f * survival, f * density / (s * sigma)
 
-    cuts = {s + r, abs(s - r), *([mpmath.sqrt(s * s - 2 * eps)] if 2 * eps < s * s else [])}
+    cuts = {s + r, abs(s - r), mpmath.sqrt(abs(s * s - 2 * eps))}
     points = [mpmath.mpf(0), *sorted(c for c in cuts if c > 0)]
     if refine:
         points = refined(points)
     return _quad_pair(integrand, points)
+
+
+def _cosine_tail_steps(n: int) -> list[mpmath.mpf]:
+    """The factors 1/(a·B(a, ½)) for a = (n − 1)/2 − k, k = 1, 2, … down to the base case a ∈ {½, 1} of
+    :func:`_cosine_tail`, at the working precision (formed once per quadrature)."""
+    half = mpmath.mpf(1) / 2
+    return [1 / (a * mpmath.beta(a, half)) for a in (mpmath.mpf(n - 1) / 2 - k for k in range(1, (n - 2) // 2 + 1))]
+
+
+def _cosine_tail(u: mpmath.mpf, n: int, steps: Sequence[mpmath.mpf]) -> mpmath.mpf:
+    """P(w > u) for 0 ≤ u < 1 and w the first coordinate of a uniform unit vector in R^n (density
+    ∝ (1 − w²)^((n−3)/2)): ½·I_(1−u²)((n − 1)/2, ½), the regularised incomplete beta function, from its base
+    cases I_x(½, ½) = (2/π)·acos u (n = 2) and I_x(1, ½) = 1 − u (n = 3) by the recurrence
+    I_x(a + 1, b) = I_x(a, b) − x^a (1 − x)^b / (a·B(a, b)) (DLMF 8.17.20) with x = 1 − u², b = ½, two
+    dimensions a step. Each step subtracts a term no larger than its value, so the absolute error stays
+    within n units of the working precision, as the V(ε) integrand needs; mpmath's betainc (a ₂F₁) costs
+    about 100 times more per call."""
+    x = 1 - u * u
+    value = 2 * mpmath.acos(u) / mpmath.pi if n % 2 == 0 else 1 - u
+    a = mpmath.mpf(1) / 2 if n % 2 == 0 else mpmath.mpf(1)
+    for factor in reversed(steps):
+        value -= x**a * u * factor
+        a += 1
+    return value / 2

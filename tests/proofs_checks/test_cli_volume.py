@@ -32,7 +32,7 @@ def test_two_layer_human_output_labels_exact_and_limit(sltv):
         (["polynomial", "w**2 + x**2 + y**2 + z**2", "--eps", "1e-2", "--box", "-1,1"], "d ≤ 3"),
         (["two-layer", "--inputs", "2", "--hidden", "3", "--outputs", "2", "--eps", "1e-3"], "covers hidden = 1"),
         (["two-layer", "--inputs", "1", "--hidden", "1", "--outputs", "2", "--eps", "1e-3", "--singular-value", "0.5,0.3"], "takes one number"),
-        (["two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.2", "--singular-value", "0.5"], "covers ε < s²/2"),
+        (["two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0", "--singular-value", "0.5"], "eps must be a finite positive"),
     ],
 )
 def test_user_errors(sltv, args, message):
