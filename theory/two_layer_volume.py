@@ -32,6 +32,11 @@ P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_rank_one`). 
 density of c has a log singularity, at σ = √(2ε − s²) (below s²/2, c* stays positive and is least at
 σ = √(s² − 2ε)).
 
+With two inputs and two outputs any target diag(s1, s2) is covered by one integral (:func:`_two_by_two`): there
+t = α̂ᵀMβ̂ is a sum of two independent arcsine variables, with an elliptic-integral density, and for fixed t the
+event is an interval of σ, whose distribution function is 1 − 2√z·K_1(2√z). With s2 > 0 the target is out of
+reach (rank 2 > hidden = 1): K ≥ L0 = s2²/2 and the exponent is taken in ε − L0.
+
 For ε > s²/8 (any ε, in fact) the event is sliced along m instead: with u = (Ba)_1 ~ N(0, s_b y) given y and
 ‖(Ba)_rest‖² ~ s_b y·χ²_(N_out−1), K < ε ⟺ ‖(Ba)_rest‖² < r² − (u − s)² with r = √(2ε), so
 
@@ -82,33 +87,64 @@ def two_layer_volume(
     eps: object, inputs: int, hidden: int, outputs: int, singular_value: object = 0,
     prior_var: object | tuple[object, object] = 1, dps: int = 15,
 ) -> VolumePoint:  # fmt: skip
-    """V(ε) and d log V/d log ε for the two-layer model (module docstring), precision contract.
+    """V(ε) and its exponent for the two-layer model (module docstring), precision contract.
 
-    Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. A target with one
-    non-zero singular value ``singular_value`` = s: inputs = 1 or outputs = 1 (any hidden size), by the Poisson
-    mixture for ε ≤ s²/8 and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε,
-    through the law of ‖a‖‖b‖ and of the product of two cosines. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or the pair (s_a, s_b).
+    ``singular_value`` is the target's non-zero singular value s (0: zero target), or a sequence of its singular
+    values. Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. One
+    non-zero singular value: inputs = 1 or outputs = 1 (any hidden size), by the Poisson mixture for ε ≤ s²/8
+    and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε, through the laws of
+    ‖a‖‖b‖ and of the product of two cosines. Two non-zero singular values s1 ≥ s2: the 2×1×2 model, through
+    the law of a sum of two arcsine variables; the target is then out of reach (rank 2 > hidden = 1), K ≥ L0 =
+    s2²/2, ε must exceed L0, and the exponent is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0).
+    Elsewhere the exponent is d log V/d log ε. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or
+    the pair (s_a, s_b).
     """
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
         level = real_number(eps, "eps", positive=True)
         s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
         s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
-        target = mpmath.mpf(0) if singular_value in (0, "0") else real_number(singular_value, "singular_value", positive=True)
+        given = list(singular_value) if isinstance(singular_value, (list, tuple)) else [singular_value]
+        values = sorted((v for v in (real_number(v, "singular_value") for v in given) if v > 0), reverse=True)
     if h > 1 and min(n_in, n_out) > 1:
         raise ValueError(
             f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: the exact V(ε) covers hidden = 1, or inputs = 1 "
             "or outputs = 1"
         )
+    if len(values) > 1 and (n_in, h, n_out) != (2, 1, 2):
+        raise ValueError(
+            f"{len(values)} non-zero singular values with inputs = {n_in}, hidden = {h}, outputs = {n_out}: the exact "
+            "V(ε) covers targets of rank one, and of rank two for inputs = 2, hidden = 1, outputs = 2"
+        )
+    target = values[0] if values else mpmath.mpf(0)
+    what = f"V(ε) of the two-layer model at ε = {eps}"
+    if values and (n_in, h, n_out) == (2, 1, 2):  # rank one or two: one integral (_two_by_two); K ≥ L0 = s2²/2
+        floor = values[1] ** 2 / 2 if len(values) == 2 else mpmath.mpf(0)
+        if not level - floor > floor * mpmath.mpf(10) ** -dps:  # ε − L0 must be resolvable at dps digits
+            raise ValueError(
+                f"eps = {eps} is not above the least loss L0 = s2²/2 = {mpmath.nstr(floor, 8)} of the rank-one model "
+                "against this rank-2 target: V(ε) = 0 there"
+            )
+
+        def two_by_two(refine: bool) -> list[mpmath.mpf]:
+            eps_, s1, s2 = mpmath.mpf(level), mpmath.mpf(values[0]), mpmath.mpf(values[-1] if len(values) == 2 else 0)
+            volume, slope = _two_by_two(eps_, s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine)
+            return [volume, (eps_ - s2 * s2 / 2) * slope / volume]
+
+        (volume, exponent), digits = with_precision_contract(two_by_two, dps, what)
+        return VolumePoint(level, volume, exponent, digits)
+
     if target > 0 and min(n_in, n_out) > 1:  # hidden = 1: the rank-one product b·aᵀ against the target
 
         def rank_one(refine: bool) -> list[mpmath.mpf]:
-            eps_ = mpmath.mpf(level)
+            eps_, s = mpmath.mpf(level), mpmath.mpf(target)
             # K is symmetric under transposition: the larger side as w keeps its density bounded (N ≥ 3)
-            volume, slope = _rank_one(eps_, mpmath.mpf(target), min(n_in, n_out), max(n_in, n_out), mpmath.mpf(s_a) * mpmath.mpf(s_b), refine)
+            law = _cosine_product_law(s, min(n_in, n_out), max(n_in, n_out), refine)
+            variance = mpmath.mpf(s_a) * mpmath.mpf(s_b)
+            volume, slope = _hidden_one(eps_, s * s, law, [s, mpmath.mpf(0), -s], min(n_in, n_out), max(n_in, n_out), variance, refine)
             return [volume, eps_ * slope / volume]
 
-        (volume, exponent), digits = with_precision_contract(rank_one, dps, f"V(ε) of the two-layer model at ε = {eps}")
+        (volume, exponent), digits = with_precision_contract(rank_one, dps, what)
         return VolumePoint(level, volume, exponent, digits)
     if (h > 1 or target > 0) and n_in > 1:  # transpose so that N_in = 1
         n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
@@ -152,7 +188,7 @@ def two_layer_volume(
         return [volume * mpmath.exp(log_scale), eps_ * slope / volume]
 
     method = sliced if target > 0 and level > target**2 / 8 else compute
-    (volume, exponent), digits = with_precision_contract(method, dps, f"V(ε) of the two-layer model at ε = {eps}")
+    (volume, exponent), digits = with_precision_contract(method, dps, what)
     return VolumePoint(level, volume, exponent, digits)
 
 
@@ -252,21 +288,48 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
     return volume * size, slope * size
 
 
-def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(V(ε), V'(ε)) for hidden = 1, a rank-one target s and N_in, N_out ≥ 2 (module docstring); ``variance`` is
-    s_a·s_b. The σ-integral is cut where c* = ±1 (σ = |s ± √(2ε)|: below |s − √(2ε)| with 2ε > s² every c
-    qualifies, above s + √(2ε) none) and at σ = √|s² − 2ε|: where c* = 0 when 2ε > s² (the density of c has a
-    log singularity at 0), where c* is least when 2ε < s²; the φ-integral where v/cos φ = ±1. mpmath's
-    tanh–sinh rule throughout; the survival of w by :func:`_cosine_tail`."""
+def _hidden_one(
+    eps: mpmath.mpf, norm2: mpmath.mpf, t_law: Callable, singular: Sequence[mpmath.mpf], n_in: int, n_out: int,
+    variance: mpmath.mpf, refine: bool,
+) -> tuple[mpmath.mpf, mpmath.mpf]:  # fmt: skip
+    """(V(ε), V'(ε)) for hidden = 1 and N_in, N_out ≥ 2 (module docstring): K = ½(σ² − 2σt + ‖M‖²), so
+    V = ∫ f_σ(σ) P(t > t*(σ)) dσ and V' = ∫ f_σ(σ) f_t(t*(σ))/σ dσ with t*(σ) = (σ² + ‖M‖² − 2ε)/(2σ).
+    ``t_law(v)`` is (P(t > v), the density of t at v); ``singular`` the values of t where its law is not smooth;
+    ``variance`` is s_a·s_b. The σ-integral is cut where t*(σ) meets one of them (the positive roots of
+    σ² − 2vσ + ‖M‖² − 2ε: beyond the largest, t* exceeds t's support and nothing qualifies) and at
+    σ = √|‖M‖² − 2ε|, where t* is least (2ε < ‖M‖²) or crosses 0 (2ε > ‖M‖²). mpmath's tanh–sinh rule."""
     alpha, beta = mpmath.mpf(n_in) / 2, mpmath.mpf(n_out) / 2
-    gammas, scale, r = mpmath.gamma(alpha) * mpmath.gamma(beta), 4 * variance, mpmath.sqrt(2 * eps)
-    beta_in = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_in - 1) / 2)
-    beta_out = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_out - 1) / 2)
-    steps = _cosine_tail_steps(n_out)
+    gammas, scale = mpmath.gamma(alpha) * mpmath.gamma(beta), 4 * variance
 
     def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:
         t = sigma * sigma / scale
         return 4 * sigma / scale * t ** ((alpha + beta) / 2 - 1) * mpmath.besselk(alpha - beta, 2 * mpmath.sqrt(t)) / gammas
+
+    def integrand(sigma: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        if sigma == 0:
+            return mpmath.mpf(0), mpmath.mpf(0)
+        survival, density = t_law((sigma * sigma + norm2 - 2 * eps) / (2 * sigma))
+        f = sigma_density(sigma)
+        return f * survival, f * density / sigma
+
+    cuts = {mpmath.sqrt(abs(norm2 - 2 * eps))}
+    for v in singular:  # σ² − 2vσ + ‖M‖² − 2ε = 0
+        discriminant = v * v - norm2 + 2 * eps
+        if discriminant >= 0:
+            cuts |= {v - mpmath.sqrt(discriminant), v + mpmath.sqrt(discriminant)}
+    points = [mpmath.mpf(0), *sorted(c for c in cuts if c > 0)]
+    if refine:
+        points = refined(points)
+    return _quad_pair(integrand, points)
+
+
+def _cosine_product_law(s: mpmath.mpf, n_in: int, n_out: int, refine: bool) -> Callable:
+    """The law of t = s·x·w (a rank-one target s), x and w the first coordinates of independent uniform unit
+    vectors in R^(n_in) and R^(n_out): v ↦ (P(t > v), f_t(v)), integrating x = cos φ over φ ∈ [0, π/2] (twice:
+    (x, w) ↦ (−x, −w)) and cut where v/(s cos φ) = ±1; P(w > u) by :func:`_cosine_tail`."""
+    beta_in = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_in - 1) / 2)
+    beta_out = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_out - 1) / 2)
+    steps = _cosine_tail_steps(n_out)
 
     def w_survival(u: mpmath.mpf) -> mpmath.mpf:
         if abs(u) >= 1:
@@ -277,8 +340,8 @@ def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: m
     def w_density(u: mpmath.mpf) -> mpmath.mpf:
         return (1 - u * u) ** (mpmath.mpf(n_out - 3) / 2) / beta_out if abs(u) < 1 else mpmath.mpf(0)
 
-    def c_law(v: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        """(P(c > v), the density of c at v), integrating x = cos φ over φ ∈ [0, π/2] (twice: (x, w) ↦ (−x, −w))."""
+    def law(t: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        v = t / s
         if v >= 1:
             return mpmath.mpf(0), mpmath.mpf(0)
         if v <= -1:
@@ -287,17 +350,84 @@ def _rank_one(eps: mpmath.mpf, s: mpmath.mpf, n_in: int, n_out: int, variance: m
         top = mpmath.acos(abs(v))
         survival = mpmath.quad(lambda phi: weight(phi) * w_survival(v / mpmath.cos(phi)), refined([0, top, mpmath.pi / 2]) if refine else [0, top, mpmath.pi / 2])
         density = mpmath.quad(lambda phi: weight(phi) * w_density(v / mpmath.cos(phi)) / mpmath.cos(phi), refined([0, top]) if refine else [0, top])
-        return survival, density
+        return survival, density / s
 
-    def integrand(sigma: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if sigma == 0:
+    return law
+
+
+def _two_by_two(eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(V(ε), V'(ε)) for inputs = outputs = 2, hidden = 1 and a target with singular values s1 ≥ s2 ≥ 0, s1 > 0.
+
+    K = ½(σ² − 2σt + ‖M‖²) with σ = ‖a‖‖b‖ and t = α̂ᵀMβ̂ (module docstring). With α̂ = (cos θ, sin θ) and
+    β̂ = (cos ψ, sin ψ), t = A cos u + B cos v, A = (s1 + s2)/2, B = (s1 − s2)/2, where u = θ − ψ and v = θ + ψ
+    are independent and uniform: a sum of two independent arcsine variables, whose density is an elliptic
+    integral, f_t(τ) = 2K(m)/(π²√((a − c)(b − d))) with a > b > c > d the roots ±A, τ ± B and
+    m = (b − c)(a − d)/((a − c)(b − d)) (the integral of 1/√((A² − x²)(B² − (τ − x)²)) over [c, b], Byrd &
+    Friedman 256.00; m = 0 gives the arcsine law when B = 0), taken as K(m) = π/(2·agm(1, √(1 − m))) with
+    1 − m = (a − b)(c − d)/((a − c)(b − d)), accurate where m → 1 (the log singularities at τ = ±s2). For fixed t = τ, K < ε holds on the σ-interval
+    (τ − D, τ + D), D = √(τ² − ‖M‖² + 2ε), and σ²/(4 s_a s_b) = XY with X, Y ~ Exp(1) has the distribution
+    function F(z) = 1 − 2√z·K_1(2√z) (E_Y[e^(−z/Y)] = 2√z K_1(2√z)). So V(ε) is one integral,
+
+      V(ε) = ∫ f_t(τ) [F_σ(τ + D) − F_σ(max(τ − D, 0))] dτ,   V'(ε) = ∫ f_t(τ) [f_σ(τ + D) + f_σ(τ − D)·1{τ > D}]/D dτ,
+
+    with f_σ(σ) = σ·K_0(σ/√(s_a s_b))/(s_a s_b), over τ ∈ [τ0, s1], τ0 = √(‖M‖² − 2ε), when 2ε < ‖M‖² (elsewhere
+    D is not real or τ + D < 0), taken over D with τ = √(τ0² + D²), whose Jacobian D/τ cancels the 1/D (a
+    1/√(τ − τ0) singularity that rounding near τ0 would leave unresolved), else over [−s1, s1]; cut at ±s2
+    (log singularities of f_t).
+    F is summed from its series Σ_k z^(k+1)(ψ(k+1) + ψ(k+2) − log z)/(k!(k+1)!) for z ≤ 1 (no cancellation
+    where it is small). mpmath's tanh–sinh rule."""
+    big, small, norm2 = (s1 + s2) / 2, (s1 - s2) / 2, s1 * s1 + s2 * s2
+    root_v = mpmath.sqrt(variance)
+
+    def t_density(tau: mpmath.mpf) -> mpmath.mpf:
+        a, b, c, d = sorted([big, -big, tau + small, tau - small], reverse=True)
+        complement = (a - b) * (c - d) / ((a - c) * (b - d))  # 1 − m, without cancellation near m = 1
+        return 1 / (mpmath.pi * mpmath.agm(1, mpmath.sqrt(complement)) * mpmath.sqrt((a - c) * (b - d)))
+
+    def sigma_cdf(sigma: mpmath.mpf) -> mpmath.mpf:
+        z = sigma * sigma / (4 * variance)
+        if z > 1:
+            return 1 - 2 * mpmath.sqrt(z) * mpmath.besselk(1, 2 * mpmath.sqrt(z))
+        total, term, log_z, k = mpmath.mpf(0), z, mpmath.log(z), 0  # term = z^(k+1)/(k!(k+1)!)
+        while True:
+            piece = term * (mpmath.digamma(k + 1) + mpmath.digamma(k + 2) - log_z)
+            total += piece
+            if abs(piece) < mpmath.eps * abs(total):
+                return total
+            k += 1
+            term *= z / (k * (k + 1))
+
+    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:
+        return sigma * mpmath.besselk(0, sigma / root_v) / variance
+
+    def parts(tau: mpmath.mpf, spread: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        """The two integrands at τ with D = spread, the second times D (which cancels the 1/D)."""
+        high, low = tau + spread, tau - spread
+        if high <= 0 or abs(tau) >= s1:
             return mpmath.mpf(0), mpmath.mpf(0)
-        survival, density = c_law((sigma * sigma + s * s - 2 * eps) / (2 * s * sigma))
-        f = sigma_density(sigma)
-        return f * survival, f * density / (s * sigma)
+        f = t_density(tau)
+        mass = sigma_cdf(high) - (sigma_cdf(low) if low > 0 else 0)
+        return f * mass, f * (sigma_density(high) + (sigma_density(low) if low > 0 else 0))
 
-    cuts = {s + r, abs(s - r), mpmath.sqrt(abs(s * s - 2 * eps))}
-    points = [mpmath.mpf(0), *sorted(c for c in cuts if c > 0)]
+    if 2 * eps < norm2:  # τ ≥ τ0 = √(‖M‖² − 2ε): integrate over D instead, τ = √(τ0² + D²), dτ = (D/τ) dD
+        floor = norm2 - 2 * eps
+
+        def integrand(spread: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            tau = mpmath.sqrt(floor + spread * spread)
+            volume, slope = parts(tau, spread)
+            return volume * spread / tau, slope / tau
+
+        points = sorted({mpmath.mpf(0), *(mpmath.sqrt(v * v - floor) for v in (s2, s1) if v * v > floor)})
+    else:  # D ≥ |τ| is real everywhere; near 2ε = ‖M‖² it nearly vanishes at τ = 0: cut there too
+
+        def integrand(tau: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+            spread = mpmath.sqrt(tau * tau - norm2 + 2 * eps)
+            if spread == 0:  # τ = 0 with 2ε = ‖M‖², an end of the pieces
+                return mpmath.mpf(0), mpmath.mpf(0)
+            volume, slope = parts(tau, spread)
+            return volume, slope / spread
+
+        points = sorted({-s1, -s2, mpmath.mpf(0), s2, s1})
     if refine:
         points = refined(points)
     return _quad_pair(integrand, points)

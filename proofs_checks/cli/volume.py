@@ -19,16 +19,18 @@ DpsOption = Annotated[int, typer.Option("--dps", help="Significant digits to gua
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
 
 
-def _table(title: str, points: list[theory.VolumePoint], lc: theory.LearningCoefficient | None, dps: int) -> None:
+def _table(title: str, points: list[theory.VolumePoint], lc: theory.LearningCoefficient | None, dps: int, floor: object = 0) -> None:
     stdout.print(title)
-    stdout.print(f"{'ε':>12} {'V(ε)':>24} {'d log V/d log ε':>22} {'λ':>8}")
+    slope = "d log V/d log(ε − L0)" if floor else "d log V/d log ε"
+    stdout.print(f"{'ε':>12} {'V(ε)':>24} {slope:>22} {'λ':>8}")
     for p in points:
         stdout.print(
             f"{mpmath.nstr(p.eps, 6):>12} {mpmath.nstr(p.volume, min(dps, 18)):>24} "
             f"{mpmath.nstr(p.exponent, min(dps, 16)):>22} {str(lc.lam) if lc else '—':>8}"
         )
+    limit = "ε → L0, the least loss" if floor else "ε → 0"
     stdout.print(
-        f"(V and its exponent exact to {dps} significant digits; the exponent tends to λ as ε → 0, slowly — like "
+        f"(V and its exponent exact to {dps} significant digits; the exponent tends to λ as {limit}, slowly — like "
         "λ − (m−1)/log(1/ε) — when m > 1)"
     )
 
@@ -61,22 +63,30 @@ def two_layer(
     hidden: Annotated[int, typer.Option("--hidden", help="Hidden width H.")],
     outputs: Annotated[int, typer.Option("--outputs", help="Output dimension N_out.")],
     eps: EpsOption,
-    singular_value: Annotated[str, typer.Option("--singular-value", help="The target's one non-zero singular value (0: zero target).")] = "0",
+    singular_values: Annotated[
+        str,
+        typer.Option(
+            "--singular-values", "--singular-value",
+            help="The target's singular values: one non-zero value (0: zero target), or two for 2 → 1 → 2.",
+        ),
+    ] = "0",
     prior_var: Annotated[str, typer.Option("--prior-var", help="Prior variance s_a = s_b (or 'sa,sb').")] = "1",
     dps: DpsOption = 15,
     as_json: JsonOption = False,
 ) -> None:
     """The two-layer linear model with Gaussian priors (``theory.two_layer_volume``), beside its λ."""
     levels = decimal_list(eps, "--eps")
-    values = decimal_list(singular_value, "--singular-value")
-    if len(values) != 1:
-        raise UserError(f"--singular-value takes one number (the exact V(ε) covers rank-1 targets), got {singular_value!r}")
-    value = "0" if mpmath.mpf(values[0]) == 0 else values[0]
+    values = [v for v in decimal_list(singular_values, "--singular-values") if mpmath.mpf(v) != 0] or ["0"]
     variance = prior_variances(prior_var)
     points = exact_points(
-        lambda level: theory.two_layer_volume(level, inputs, hidden, outputs, value, variance, dps), levels, "ε"
+        lambda level: theory.two_layer_volume(level, inputs, hidden, outputs, values, variance, dps), levels, "ε"
     )
-    lc, _ = theory.reduced_rank_for_target(inputs, outputs, hidden, [value])  # inputs and hidden were checked above
-    payload = {"points": [p.as_dict() for p in points], "slt": {"lambda": str(lc.lam), "multiplicity": lc.multiplicity}, "kinds": _KINDS}
-    title = f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular value {value}: λ = {lc.lam}, m = {lc.multiplicity}"
-    emit(payload, as_json, lambda: _table(title, points, lc, dps))
+    try:  # rank > hidden: regular around the best rank-H fit when that is unique; the exponent is then in ε − L0
+        lc, loss = theory.reduced_rank_for_target(inputs, outputs, hidden, values)
+        slt: dict[str, object] = {"lambda": str(lc.lam), "multiplicity": lc.multiplicity, **({"loss_at_truth": str(loss)} if loss else {})}
+        shown = f"λ = {lc.lam}, m = {lc.multiplicity}" + (f", L0 = {loss} (exponent in ε − L0)" if loss else "")
+    except ValueError as error:
+        lc, loss, slt, shown = None, 0, {"unavailable": str(error)}, str(error)
+    payload = {"points": [p.as_dict() for p in points], "slt": slt, "kinds": _KINDS}
+    title = f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular values {', '.join(values)}: {shown}"
+    emit(payload, as_json, lambda: _table(title, points, lc, dps, loss if len(values) > hidden else 0))

@@ -31,10 +31,24 @@ def test_two_layer_human_output_labels_exact_and_limit(sltv):
         (["polynomial", "x**2", "--eps", "1e-2"], "exactly one prior"),
         (["polynomial", "w**2 + x**2 + y**2 + z**2", "--eps", "1e-2", "--box", "-1,1"], "d ≤ 3"),
         (["two-layer", "--inputs", "2", "--hidden", "3", "--outputs", "2", "--eps", "1e-3"], "covers hidden = 1"),
-        (["two-layer", "--inputs", "1", "--hidden", "1", "--outputs", "2", "--eps", "1e-3", "--singular-value", "0.5,0.3"], "takes one number"),
+        (["two-layer", "--inputs", "3", "--hidden", "1", "--outputs", "2", "--eps", "0.1", "--singular-values", "0.5,0.3"], "rank two for inputs = 2"),
+        (["two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.01", "--singular-values", "0.5,0.3"], "least loss L0"),
         (["two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0", "--singular-value", "0.5"], "eps must be a finite positive"),
     ],
 )
 def test_user_errors(sltv, args, message):
     code, out, err = sltv("volume", *args)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err
+
+
+def test_two_layer_rank_two_target_json_and_table(sltv):
+    """2 → 1 → 2 against diag(0.5, 0.3): the target is out of reach, L0 = 0.3²/2 = 9/200 is reported, and the
+    table names the exponent in ε − L0; the value is the API's (checked there against conditioning on a)."""
+    args = ("volume", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.3", "--singular-values", "0.5,0.3", "--dps", "12")
+    code, out, err = sltv(*args, "--json")
+    payload = json.loads(out)
+    assert code == 0 and err == ""
+    assert payload["slt"] == {"lambda": "3/2", "multiplicity": 1, "loss_at_truth": "9/200"}
+    assert payload["points"][0]["volume"] == "0.211328552643"
+    code, out, _ = sltv(*args)
+    assert code == 0 and "d log V/d log(ε − L0)" in out and "ε → L0" in out

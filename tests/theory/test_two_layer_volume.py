@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from theory import reduced_rank, two_layer_volume
-from theory.two_layer_volume import _cosine_tail, _cosine_tail_steps, _slab
+from theory import reduced_rank, reduced_rank_for_target, two_layer_volume
+from theory.two_layer_volume import _cosine_product_law, _cosine_tail, _cosine_tail_steps, _hidden_one, _slab, _two_by_two
 
 
 @pytest.mark.parametrize("eps", ["0.01", "0.5"])
@@ -148,6 +148,60 @@ def test_a_rank_one_target_with_both_sides_above_one_at_any_eps_against_conditio
     assert abs(float(point.exponent) - exponent) < 1e-6 * exponent
 
 
+def _two_by_two_conditioned_on_a(eps: float, s1: float, s2: float) -> tuple[float, float]:
+    """(V(ε), d log V/d log(ε − L0)) for 2×1×2 and M = diag(s1, s2) by conditioning on a (scipy): with y = ‖a‖² ~ χ²_2
+    and q = ‖M·â‖² = s1² cos²φ + s2² sin²φ, K < ε is the non-central χ² event χ'²_2(q/y) < (2ε − ‖M‖² + q)/y."""
+    norm2 = s1 * s1 + s2 * s2
+
+    def integrand(phi: float, y: float, slope: bool) -> float:
+        q = s1 * s1 * np.cos(phi) ** 2 + s2 * s2 * np.sin(phi) ** 2
+        threshold = (2 * eps - norm2 + q) / y
+        if threshold <= 0:
+            return 0.0
+        return (stats.ncx2.pdf(threshold, 2, q / y) * 2 / y if slope else stats.ncx2.cdf(threshold, 2, q / y)) * 2 / np.pi
+
+    edge = (2 * eps - norm2 + s1 * s1) / (s1 * s1 - s2 * s2)  # sin²φ where the threshold crosses 0
+    points = [float(np.arcsin(np.sqrt(edge)))] if 0 < edge < 1 else None
+
+    def over_phi(y: float, slope: bool) -> float:
+        inner = integrate.quad(integrand, 0, np.pi / 2, args=(y, slope), points=points, epsabs=1e-15, epsrel=1e-11, limit=200)[0]
+        return stats.chi2.pdf(y, 2) * inner
+
+    volume, slope = (integrate.quad(over_phi, 0, np.inf, args=(d,), epsabs=0, epsrel=1e-10, limit=400)[0] for d in (False, True))
+    return volume, (eps - s2 * s2 / 2) * slope / volume
+
+
+@pytest.mark.parametrize("eps", ["0.05", "0.3"])
+def test_two_by_two_with_a_rank_two_target_against_conditioning_on_a(eps):
+    """2×1×2, M = diag(0.5, 0.3): one integral of the elliptic density of a sum of two arcsine variables against
+    the non-central χ² law of b given a, just above L0 = 0.045 and beyond K(0) = ‖M‖²/2 = 0.17."""
+    point = two_layer_volume(eps, 2, 1, 2, singular_value=["0.5", "0.3"], dps=15)
+    volume, exponent = _two_by_two_conditioned_on_a(float(eps), 0.5, 0.3)
+    assert abs(float(point.volume) - volume) < 1e-9 * volume
+    assert abs(float(point.exponent) - exponent) < 1e-9 * exponent
+
+
+@pytest.mark.parametrize("eps", ["0.01", pytest.param("0.2", marks=pytest.mark.slow)])
+def test_two_by_two_with_a_rank_one_target_agrees_with_the_product_of_cosines(eps):
+    """s2 = 0: the elliptic density of t = A cos u + B cos v (A = B = s/2) against the law of s·cos θ·cos ψ
+    integrated over the law of ‖a‖‖b‖ (the general rank-one reduction), below and beyond ε = s²/2."""
+    with mpmath.workdps(20):
+        level, s, one = mpmath.mpf(eps), mpmath.mpf("0.5"), mpmath.mpf(1)
+        volume, slope = _two_by_two(level, s, mpmath.mpf(0), one, False)
+        other_volume, other_slope = _hidden_one(level, s * s, _cosine_product_law(s, 2, 2, False), [s, 0, -s], 2, 2, one, False)
+        assert abs(volume - other_volume) < 1e-15 * volume and abs(slope - other_slope) < 1e-12 * slope
+
+
+def test_two_by_two_exponents_tend_to_the_learning_coefficients():
+    """Rank one: d log V/d log ε → λ = 3/2 (Aoyagi & Watanabe, 2×1×2 with r = 1); rank two: the target is out of
+    reach, and d log V/d log(ε − L0) → 3/2, the regular λ of the unique best rank-1 fit."""
+    rank_one = two_layer_volume("1e-10", 2, 1, 2, singular_value="0.5", dps=12)
+    assert abs(rank_one.exponent - reduced_rank(2, 2, 1, 1).lam) < 1e-8
+    lc, floor = reduced_rank_for_target(2, 2, 1, ["0.5", "0.3"])
+    rank_two = two_layer_volume(mpmath.mpf(floor) + mpmath.mpf("1e-8"), 2, 1, 2, singular_value=["0.5", "0.3"], dps=12)
+    assert abs(rank_two.exponent - lc.lam) < 1e-6
+
+
 def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
     with mpmath.workdps(30):
         for dim in range(2, 12):
@@ -162,7 +216,8 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
     ("args", "message"),
     [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
-     (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1")],
+     (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 2, ["0.5", "0.3"]), "rank two for inputs = 2"),
+     (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0")],
 )  # fmt: skip
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
