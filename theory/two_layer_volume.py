@@ -120,7 +120,7 @@ def two_layer_volume(
     what = f"V(ε) of the two-layer model at ε = {eps}"
     if values and (n_in, h, n_out) == (2, 1, 2):  # rank one or two: one integral (_two_by_two); K ≥ L0 = s2²/2
         floor = values[1] ** 2 / 2 if len(values) == 2 else mpmath.mpf(0)
-        if not level - floor > floor * mpmath.mpf(10) ** -dps:  # ε − L0 must be resolvable at dps digits
+        if not level - floor > floor * mpmath.mpf(10) ** -positive_int(dps, "dps"):  # ε − L0 resolvable at dps digits
             raise ValueError(
                 f"eps = {eps} is not above the least loss L0 = s2²/2 = {mpmath.nstr(floor, 8)} of the rank-one model "
                 "against this rank-2 target: V(ε) = 0 there"
