@@ -130,7 +130,7 @@ def _conditioned_on_a(eps: float, inputs: int, outputs: int, s: float = 0.5) -> 
         return (1 - x * x) ** ((inputs - 3) / 2) / norm * law
 
     def over_x(y: float, slope: bool) -> float:
-        inner = integrate.quad(integrand, -1, 1, args=(y, slope), epsabs=0, epsrel=1e-11, limit=200)[0]
+        inner = integrate.quad(integrand, -1, 1, args=(y, slope), epsabs=1e-15, epsrel=1e-11, limit=200)[0]
         return stats.chi2.pdf(y, inputs) * inner
 
     volume, slope = (integrate.quad(over_x, 0, np.inf, args=(d,), epsabs=0, epsrel=1e-10, limit=400)[0] for d in (False, True))
