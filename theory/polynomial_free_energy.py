@@ -55,7 +55,7 @@ import numpy as np
 import sympy
 
 from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
-from theory.precision import input_precision, refined, to_mpf, to_mpfr, with_precision_contract
+from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import polynomial_prior
 
@@ -76,6 +76,17 @@ def _real_roots(coefficients: Sequence[float], low: float, high: float) -> list[
     scale = max(abs(c) for c in trimmed)
     roots = np.roots([c / scale for c in reversed(trimmed)])
     return sorted({float(r.real) for r in roots if abs(r.imag) <= 1e-9 * (1 + abs(r)) and low < r.real < high})
+
+
+def _to_mpfr(x: mpmath.mpf) -> gmpy2.mpfr:
+    """An mpf as an MPFR number (exact when the context has at least mpmath's precision)."""
+    sign, mantissa, exponent, _ = x._mpf_
+    return gmpy2.mul_2exp(gmpy2.mpfr(-mantissa if sign else mantissa), exponent)
+
+
+def _to_mpf(x: gmpy2.mpfr) -> mpmath.mpf:
+    mantissa, exponent = x.as_mantissa_exp()
+    return mpmath.mpf((int(mantissa), int(exponent)))
 
 
 def _taylor(p: Sequence[gmpy2.mpfr], y0: gmpy2.mpfr, sign: int) -> list[gmpy2.mpfr]:
@@ -194,7 +205,7 @@ def _degree(dps: int) -> int:
 def _mpfr_pairs(degree: int, prec: int) -> tuple[tuple[gmpy2.mpfr, gmpy2.mpfr, gmpy2.mpfr], ...]:
     """The Gauss–Legendre nodes ±x as (x, x², w) for x > 0, in MPFR (the rules used have no node at 0)."""
     with gmpy2.context(precision=prec):
-        return tuple((to_mpfr(x), to_mpfr(x * x), to_mpfr(w)) for x, w in _nodes(degree, prec) if x > 0)
+        return tuple((_to_mpfr(x), _to_mpfr(x * x), _to_mpfr(w)) for x, w in _nodes(degree, prec) if x > 0)
 
 
 def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
@@ -409,21 +420,21 @@ class _Integrator:
         loss = univariate(terms) if terms else [mpmath.mpf(0)]
         loss += [mpmath.mpf(0)] * max(0, 3 - len(loss))
         with gmpy2.context(precision=mpmath.mp.prec):
-            nk = [to_mpfr(self.n * c) for c in loss]
+            nk = [_to_mpfr(self.n * c) for c in loss]
             p = list(nk)
-            p[2] += to_mpfr(self.quadratic)
+            p[2] += _to_mpfr(self.quadratic)
             fold = low == -high and not any(p[1::2])  # p even and the range symmetric: twice ∫ over [0, high]
             factor = 2 if fold else 1
-            stations, values = _stations(p, gmpy2.mpfr(0) if fold else to_mpfr(low), to_mpfr(high))
+            stations, values = _stations(p, gmpy2.mpfr(0) if fold else _to_mpfr(low), _to_mpfr(high))
             lowest = float(min(values))
             floor = min(lowest, self.lowest - float(offset))  # the lowest exponent met anywhere so far
             self.lowest = min(self.lowest, lowest + float(offset))
             if lowest - floor >= self.cut:  # negligible beside a point met before
                 return [mpmath.mpf(0)] * 3
             if len(p) == 3 and p[2] > 0:
-                exact = _quadratic_moments(p, nk, to_mpfr(low), to_mpfr(high))
+                exact = _quadratic_moments(p, nk, _to_mpfr(low), _to_mpfr(high))
                 if exact is not None:
-                    return [to_mpf(v) for v in exact]
+                    return [_to_mpf(v) for v in exact]
             edges = (stations[-1],) if fold else (stations[0], stations[-1])  # 0 is a critical point of an even p
             intervals = _inner_intervals(p, stations, values, edges, float(self.cut), floor)
             if self.refine:
@@ -452,7 +463,7 @@ class _Integrator:
                 j0 += half * s0
                 j1 += half * s1
                 j2 += half * s2
-            return [to_mpf(factor * j0), to_mpf(factor * j1), to_mpf(factor * j2)]
+            return [_to_mpf(factor * j0), _to_mpf(factor * j1), _to_mpf(factor * j2)]
 
 
 def polynomial_thermodynamics(

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence, Iterable
 
-import gmpy2
 import mpmath
 
-__all__ = ["PrecisionError", "agreeing_digits", "refined", "to_mpf", "to_mpfr", "with_precision_contract"]
+__all__ = ["PrecisionError", "agreeing_digits", "refined", "with_precision_contract"]
 
 
 class PrecisionError(ArithmeticError):
@@ -80,16 +79,3 @@ def refined(points: Iterable[mpmath.mpf]) -> list[mpmath.mpf]:
             out.append(2 * a + 1)
         out.append(b)
     return out
-
-
-def to_mpfr(x: mpmath.mpf) -> gmpy2.mpfr:
-    """An mpf as an MPFR number (gmpy2, mpmath's own backend), exact when the gmpy2 context has at least mpmath's
-    precision: hot loops run in MPFR, several times faster per operation than mpf objects."""
-    sign, mantissa, exponent, _ = x._mpf_
-    return gmpy2.mul_2exp(gmpy2.mpfr(-mantissa if sign else mantissa), exponent)
-
-
-def to_mpf(x: gmpy2.mpfr) -> mpmath.mpf:
-    """An MPFR number as an mpf, rounded to mpmath's working precision."""
-    mantissa, exponent = x.as_mantissa_exp()
-    return mpmath.mpf((int(mantissa), int(exponent)))

@@ -31,11 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import gmpy2
 import mpmath
 
 from theory.bingham import bingham_moments
-from theory.precision import input_precision, refined, to_mpf, to_mpfr, with_precision_contract
+from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.two_layer_wishart import bessel_i012, wishart_moments
 from theory.validation import positive_int, real_number
@@ -106,42 +105,33 @@ def _moments(n, squares, n_in, n_out, s_a, s_b, refine, radial_dof):
     half_dim = mpmath.mpf(radial_dof) / 2
     normaliser = 2 / ((2 * s_a) ** half_dim * mpmath.gamma(half_dim))
     memo: dict[mpmath.mpf, tuple[mpmath.mpf, ...]] = {}
+    log_scale = mpmath.mpf(0)
+
+    # constants of the integrand, hoisted out of it (it runs ~10⁴ times per point)
+    half_nc, half_frob, inv_2sa = n * c / 2, frob / 2, 1 / (2 * s_a)
+    half_nout_sb, half_nout_sb2, half_c = n_out * s_b / 2, n_out * s_b**2 / 2, c / 2
     odd_out, half_out = n_out % 2, n_out // 2
-    # u = s² exactly (one input, at most one singular value): the angular part is trivial and every node is
-    # arithmetic and one exp, done in MPFR (gmpy2) at mpmath's precision, several times faster than mpf objects
-    trivial = n_in == 1 and len(squares) <= 1
-    with gmpy2.context(precision=mpmath.mp.prec):
-        # constants of the integrand, hoisted out of it (it runs ~10⁴ times per point)
-        half_nc, half_frob, inv_2sa, norm = (to_mpfr(v) for v in (n * c / 2, frob / 2, 1 / (2 * s_a), normaliser))
-        half_nout_sb, half_nout_sb2, half_c = (to_mpfr(v) for v in (n_out * s_b / 2, n_out * s_b**2 / 2, c / 2))
-        c_, s_b_, n_, n2, offset = to_mpfr(c), to_mpfr(s_b), to_mpfr(n), to_mpfr(n * n), to_mpfr(n * frob / 2)
-        square = to_mpfr(squares[0]) if squares else gmpy2.mpfr(0)
+    n2 = n * n
 
     def integrand(r: mpmath.mpf) -> tuple[mpmath.mpf, ...]:
-        """The three moment integrands at r, in the MPFR context the caller opens."""
         if r in memo:
             return memo[r]
-        radius = to_mpfr(r)
-        r2 = radius * radius
-        D = 1 + c_ * r2
+        r2 = r * r
+        D = 1 + c * r2
         inv_D = 1 / D
         r2_D = r2 * inv_D
-        beta = half_nc * r2_D
-        if trivial:
-            g, a0, a1, a2 = beta * square, gmpy2.mpfr(1), square, square * square
-        else:
-            g, a0, a1, a2 = (to_mpfr(v) for v in _angular_moments(to_mpf(beta), squares, n_in))
-        weight = norm * gmpy2.exp(g - r2 * inv_2sa - offset - log_scale) * inv_D**half_out
+        g, a0, a1, a2 = _angular_moments(half_nc * r2_D, squares, n_in)
+        weight = normaliser * mpmath.exp(g - r2 * inv_2sa - n * half_frob - log_scale) * inv_D**half_out
         if odd_out:
-            weight *= gmpy2.sqrt(inv_D)  # D^(−N_out/2) without a fractional power
+            weight *= mpmath.sqrt(inv_D)  # D^(−N_out/2) without a fractional power
         if radial_dof > 1:
-            weight *= radius ** (radial_dof - 1)
+            weight *= r ** (radial_dof - 1)
         mean0, mean1 = half_frob + half_nout_sb * r2_D, -half_c * (1 + D) * r2_D * inv_D
-        var0, var1 = half_nout_sb2 * r2_D * r2_D, s_b_ * r2_D * inv_D * inv_D
+        var0, var1 = half_nout_sb2 * r2_D * r2_D, s_b * r2_D * inv_D * inv_D
         values = (  # moments of nK rather than K: all three O(1), as the quadrature's absolute tolerance needs
-            to_mpf(weight * a0),
-            to_mpf(n_ * weight * (mean0 * a0 + mean1 * a1)),
-            to_mpf(n2 * weight * ((var0 + mean0 * mean0) * a0 + (var1 + 2 * mean0 * mean1) * a1 + mean1 * mean1 * a2)),
+            weight * a0,
+            n * weight * (mean0 * a0 + mean1 * a1),
+            n2 * weight * ((var0 + mean0 * mean0) * a0 + (var1 + 2 * mean0 * mean1) * a1 + mean1 * mean1 * a2),
         )
         memo[r] = values
         return values
@@ -153,19 +143,16 @@ def _moments(n, squares, n_in, n_out, s_a, s_b, refine, radial_dof):
     points = {scale / 8, scale * 8, spread * 8} | ({spread} if spread > 8 * scale else set())
     digits = 20 + int(mpmath.log10(n + 10))
     cut = 3 * mpmath.mp.dps + 30  # far beyond the digits kept: pieces below e^(−cut) of the peak do not matter
-    with gmpy2.context(precision=mpmath.mp.prec):
-        log_scale = gmpy2.mpfr(0)
-        cuts, top = _scan(lambda r: mpmath.log(integrand(r)[0]), scale / 64, spread * 16, digits, cut)
-        memo.clear()  # the scan ran unscaled and at low precision
-        log_scale = to_mpfr(top)
-        points = [mpmath.mpf(0), *sorted(points | cuts), mpmath.inf]
-        if refine:
-            points = refined(points)
-        # a special function per node (Kummer, Bessel, Bingham) makes an evaluation expensive: then Gauss–Legendre
-        # in log r, which needs ~3× fewer nodes on these power-law-like pieces, repays the ~0.1 s it takes mpmath
-        # to generate its nodes at each new precision; with a trivial angular part tanh–sinh is faster overall
-        expensive = len(squares) > 1 or (len(squares) == 1 and n_in > 1)
-        return (top, *(_integrate(lambda r, j=j: integrand(r)[j], points, expensive) for j in range(3)))
+    cuts, log_scale = _scan(lambda r: mpmath.log(integrand(r)[0]), scale / 64, spread * 16, digits, cut)
+    memo.clear()  # the scan ran unscaled and at low precision
+    points = [mpmath.mpf(0), *sorted(points | cuts), mpmath.inf]
+    if refine:
+        points = refined(points)
+    # a special function per node (Kummer, Bessel, Bingham) makes an evaluation expensive: then Gauss–Legendre
+    # in log r, which needs ~3× fewer nodes on these power-law-like pieces, repays the ~0.1 s it takes mpmath
+    # to generate its nodes at each new precision; with a trivial angular part tanh–sinh is faster overall
+    expensive = len(squares) > 1 or (len(squares) == 1 and n_in > 1)
+    return (log_scale, *(_integrate(lambda r, j=j: integrand(r)[j], points, expensive) for j in range(3)))
 
 
 def _integrate(f, points: list[mpmath.mpf], log_gauss: bool) -> mpmath.mpf:
