@@ -27,7 +27,7 @@ Hidden = 1 with a target of rank one and N_in, N_out ≥ 2: K = ½‖b·aᵀ −
 
 with σ²/(4 s_a s_b) = XY, X ~ Gamma(N_in/2), Y ~ Gamma(N_out/2), of density 2t^((α+β)/2−1) K_(α−β)(2√t)/(Γ(α)Γ(β))
 (the product of two Gamma variables), and P(c > v) = 2∫_0^(π/2) p(φ) P(w > v/cos φ) dφ over x = cos φ, with
-P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_rank_one`). This holds at every ε: beyond
+P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_hidden_one`, :func:`_cosine_product_law`). At every ε: beyond
 ε = s²/2 (the value of K at w = 0) every direction qualifies for σ < √(2ε) − s, and c* crosses 0, where the
 density of c has a log singularity, at σ = √(2ε − s²) (below s²/2, c* stays positive and is least at
 σ = √(s² − 2ε)).
@@ -364,9 +364,10 @@ def _two_by_two(eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmat
     integral, f_t(τ) = 2K(m)/(π²√((a − c)(b − d))) with a > b > c > d the roots ±A, τ ± B and
     m = (b − c)(a − d)/((a − c)(b − d)) (the integral of 1/√((A² − x²)(B² − (τ − x)²)) over [c, b], Byrd &
     Friedman 256.00; m = 0 gives the arcsine law when B = 0), taken as K(m) = π/(2·agm(1, √(1 − m))) with
-    1 − m = (a − b)(c − d)/((a − c)(b − d)), accurate where m → 1 (the log singularities at τ = ±s2). For fixed t = τ, K < ε holds on the σ-interval
-    (τ − D, τ + D), D = √(τ² − ‖M‖² + 2ε), and σ²/(4 s_a s_b) = XY with X, Y ~ Exp(1) has the distribution
-    function F(z) = 1 − 2√z·K_1(2√z) (E_Y[e^(−z/Y)] = 2√z K_1(2√z)). So V(ε) is one integral,
+    1 − m = (a − b)(c − d)/((a − c)(b − d)), accurate where m → 1 (the log singularities at τ = ±s2). For
+    fixed t = τ, K < ε holds on the σ-interval (τ − D, τ + D), D = √(τ² − ‖M‖² + 2ε), and σ²/(4 s_a s_b) = XY
+    with X, Y ~ Exp(1) has the distribution function F(z) = 1 − P(X > z/Y) = 1 − E_Y[e^(−z/Y)] =
+    1 − 2√z·K_1(2√z). So V(ε) is one integral,
 
       V(ε) = ∫ f_t(τ) [F_σ(τ + D) − F_σ(max(τ − D, 0))] dτ,   V'(ε) = ∫ f_t(τ) [f_σ(τ + D) + f_σ(τ − D)·1{τ > D}]/D dτ,
 
