@@ -56,6 +56,7 @@ def _monte_carlo(eps, inputs, hidden, outputs, s=0.5, draws=2_000_000):
     return inside.mean(), inside.std() / np.sqrt(draws)
 
 
+@pytest.mark.slow  # ~45 s; the Poisson mixture is also checked by default against the slab at ε = s²/8
 def test_a_target_against_monte_carlo_and_the_rank_one_coefficient():
     """K = ½‖B·a − m‖², ‖m‖ = 0.5, a ∈ R², B: 3×2: V(ε) against 2·10⁶ prior draws; the exponent → N_out/2 = 3/2."""
     point = two_layer_volume("0.01", 1, 2, 3, singular_value="0.5", dps=8)
