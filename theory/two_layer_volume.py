@@ -111,6 +111,11 @@ def two_layer_volume(
             f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: the exact V(ε) covers hidden = 1, or inputs = 1 "
             "or outputs = 1"
         )
+    if len(given) > min(n_in, n_out):
+        raise ValueError(
+            f"singular_value {singular_value!r}: a {n_out}×{n_in} target has at most min(inputs, outputs) = "
+            f"{min(n_in, n_out)} singular values"
+        )
     if len(values) > 1 and (n_in, h, n_out) != (2, 1, 2):
         raise ValueError(
             f"{len(values)} non-zero singular values with inputs = {n_in}, hidden = {h}, outputs = {n_out}: the exact "
@@ -119,7 +124,8 @@ def two_layer_volume(
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
     if values and (n_in, h, n_out) == (2, 1, 2):  # rank one or two: one integral (_two_by_two); K ≥ L0 = s2²/2
-        floor = values[1] ** 2 / 2 if len(values) == 2 else mpmath.mpf(0)
+        second = values[1] if len(values) == 2 else mpmath.mpf(0)
+        floor = second**2 / 2
         if not level - floor > floor * mpmath.mpf(10) ** -positive_int(dps, "dps"):  # ε − L0 resolvable at dps digits
             raise ValueError(
                 f"eps = {eps} is not above the least loss L0 = s2²/2 = {mpmath.nstr(floor, 8)} of the rank-one model "
@@ -127,9 +133,9 @@ def two_layer_volume(
             )
 
         def two_by_two(refine: bool) -> list[mpmath.mpf]:
-            eps_, s1, s2 = mpmath.mpf(level), mpmath.mpf(values[0]), mpmath.mpf(values[-1] if len(values) == 2 else 0)
+            eps_, s1, s2 = mpmath.mpf(level), mpmath.mpf(values[0]), mpmath.mpf(second)
             volume, slope = _two_by_two(eps_, s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine)
-            return [volume, (eps_ - s2 * s2 / 2) * slope / volume]
+            return [volume, (eps_ - mpmath.mpf(floor)) * slope / volume]
 
         (volume, exponent), digits = with_precision_contract(two_by_two, dps, what)
         return VolumePoint(level, volume, exponent, digits)

@@ -19,16 +19,19 @@ DpsOption = Annotated[int, typer.Option("--dps", help="Significant digits to gua
 JsonOption = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")]
 
 
-def _table(title: str, points: list[theory.VolumePoint], lc: theory.LearningCoefficient | None, dps: int, floor: object = 0) -> None:
+def _table(
+    title: str, points: list[theory.VolumePoint], lc: theory.LearningCoefficient | None, dps: int, beyond_reach: bool = False
+) -> None:
+    """The points as a table; ``beyond_reach``: a target the model cannot fit, whose exponent is taken in ε − L0."""
     stdout.print(title)
-    slope = "d log V/d log(ε − L0)" if floor else "d log V/d log ε"
+    slope = "d log V/d log(ε − L0)" if beyond_reach else "d log V/d log ε"
     stdout.print(f"{'ε':>12} {'V(ε)':>24} {slope:>22} {'λ':>8}")
     for p in points:
         stdout.print(
             f"{mpmath.nstr(p.eps, 6):>12} {mpmath.nstr(p.volume, min(dps, 18)):>24} "
             f"{mpmath.nstr(p.exponent, min(dps, 16)):>22} {str(lc.lam) if lc else '—':>8}"
         )
-    limit = "ε → L0, the least loss" if floor else "ε → 0"
+    limit = "ε → L0, the least loss" if beyond_reach else "ε → 0"
     stdout.print(
         f"(V and its exponent exact to {dps} significant digits; the exponent tends to λ as {limit}, slowly — like "
         "λ − (m−1)/log(1/ε) — when m > 1)"
@@ -86,7 +89,7 @@ def two_layer(
         slt: dict[str, object] = {"lambda": str(lc.lam), "multiplicity": lc.multiplicity, **({"loss_at_truth": str(loss)} if loss else {})}
         shown = f"λ = {lc.lam}, m = {lc.multiplicity}" + (f", L0 = {loss} (exponent in ε − L0)" if loss else "")
     except ValueError as error:
-        lc, loss, slt, shown = None, 0, {"unavailable": str(error)}, str(error)
+        lc, slt, shown = None, {"unavailable": str(error)}, str(error)
     payload = {"points": [p.as_dict() for p in points], "slt": slt, "kinds": _KINDS}
     title = f"[bold]Two-layer linear model[/bold] {inputs} → {hidden} → {outputs}, singular values {', '.join(values)}: {shown}"
-    emit(payload, as_json, lambda: _table(title, points, lc, dps, loss if len(values) > hidden else 0))
+    emit(payload, as_json, lambda: _table(title, points, lc, dps, beyond_reach=len(values) > hidden))

@@ -52,3 +52,10 @@ def test_two_layer_rank_two_target_json_and_table(sltv):
     assert payload["points"][0]["volume"] == "0.211328552643"
     code, out, _ = sltv(*args)
     assert code == 0 and "d log V/d log(ε − L0)" in out and "ε → L0" in out
+
+
+def test_two_layer_equal_singular_values_label_the_exponent_in_excess_loss(sltv):
+    """s1 = s2: no λ is derived (a continuum of best rank-1 fits), but the exponent is still taken in ε − L0."""
+    args = ("volume", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.1", "--singular-values", "0.4,0.4", "--dps", "8")
+    code, out, _ = sltv(*args)
+    assert code == 0 and "continuum" in out and "d log V/d log(ε − L0)" in out

@@ -218,7 +218,8 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
     [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
      (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 2, ["0.5", "0.3"]), "rank two for inputs = 2"),
-     (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0")],
+     (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0"),
+     (("0.1", 2, 1, 2, ["0.5", "0.3", "0.1"]), "at most min\\(inputs, outputs\\) = 2")],
 )  # fmt: skip
 def test_bad_input(args, message):
     with pytest.raises(ValueError, match=message):
