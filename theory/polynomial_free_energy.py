@@ -62,7 +62,10 @@ from theory.validation import polynomial_prior
 __all__ = ["polynomial_thermodynamics"]
 
 _CUT = 60  # e^(−60) ≈ 1e-26 relative, deepened below by the working precision
-_LEVELS = (0.05, 0.25, 1.0, 4.0, 12.0, 24.0, 40.0, 64.0)
+_LEVELS = (1.0, 8.0, 24.0, 64.0)  # the ladder of levels for a minimum of order 2 or 3 (see _ladder)
+_QUARTIC_LEVELS = (0.25,)  # added where q ~ t^k with k ≥ 3.5 at level 1
+_STEEP_LEVELS = (0.05, 0.5, 4.0)  # added where k ≥ 5
+_LINEAR_LEVELS = (4.0, 12.0, 40.0)  # added where k < 1.75 along the ladder (an edge where p' ≠ 0, or where q bends)
 
 
 def _real_roots(coefficients: Sequence[float], low: float, high: float) -> list[float]:
@@ -96,14 +99,6 @@ def _taylor(p: Sequence[gmpy2.mpfr], y0: gmpy2.mpfr, sign: int) -> list[gmpy2.mp
         for j in range(len(a) - 2, i - 1, -1):
             a[j] += y0 * a[j + 1]
     return [c if sign > 0 or k % 2 == 0 else -c for k, c in enumerate(a)]
-
-
-def _levels(top: float) -> list[float]:
-    """The levels 0.05, 0.25, 1, 4, 12, 24, 40, 64 below ``top``. With 24 nodes an interval from level L
-    falling by Δ is integrated to a relative error near (Δ/4)^48/48! and weighs L²e^(−L) in the second moment:
-    ~1e-36 of it at worst; near a minimum of order 6 to 8 the first interval, [0, 0.05], limits it to
-    1e-38 to 1e-32. Beyond 64 one interval reaches the cut, its share below e^(−64) ≈ 1e-28."""
-    return [level for level in _LEVELS if level < top]
 
 
 def _crossing(q: Sequence[float], level: float, length: float) -> float | None:
@@ -140,14 +135,62 @@ def _crossing(q: Sequence[float], level: float, length: float) -> float | None:
     return math.exp(s)
 
 
-def _crossings(p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, rising: bool, levels: Sequence[float]) -> list[gmpy2.mpfr]:
+def _slope(q: Sequence[float], t: float) -> float:
+    """d log q / d log t at t > 0 (k for q = c·t^k): the local order of q."""
+    value = derivative = 0.0
+    for k in range(len(q) - 1, 0, -1):
+        value = value * t + q[k]
+        derivative = derivative * t + k * q[k]
+    return derivative / value if value > 0 else 0.0
+
+
+def _ladder(q: Sequence[float], length: float, top: float, bottom: float = 0.0) -> list[float]:
+    """The distances t in (0, length) at which q (increasing, q(0) = 0, coefficients constant first) crosses
+    the levels of a ladder between ``bottom`` and ``top``, graded to the local order k = d log q/d log t.
+
+    Over an interval where q rises from L to L + Δ the integrand e^(−q) falls by e^(−Δ) and weighs e^(−L).
+    With 24 Gauss–Legendre nodes the ladder 1, 8, 24, 64 integrates e^(−t^k) to ~1e-38 relative for k = 2
+    and 3 (measured against mpmath.quad at 70 digits; 12 and 48 nodes reach ~1e-18 and ~1e-72). The first
+    interval [0, level 1] needs finer levels where q is steeper there: 0.25 for k ≥ 3.5 (k = 4: 3e-38) and
+    0.05, 0.5, 4 for k ≥ 5 (k = 6, 8: 2e-39, 1e-35); and where q is nearly linear (k < 1.5, an edge of the range
+    where p' ≠ 0) e^(−t) falls too fast across the wide upper intervals: 4, 12, 40 are added (6e-36)."""
+    found: dict[float, float | None] = {}
+
+    def at(level: float) -> float | None:
+        if level not in found:
+            found[level] = _crossing(q, level, length)
+        return found[level]
+
+    levels = {*_LEVELS, min(1.0, top / 2)}
+    lowest, probe = at(min(0.05, top / 20)), at(min(1.0, top / 2))
+    highest = at(min(top, _LEVELS[-1])) or length  # q may stop short of ``top`` by rounding at the end
+    if lowest is not None and highest > lowest:  # k along the ladder, in 24 steps
+        steps = [lowest * (highest / lowest) ** (k / 23) for k in range(24)]
+        slopes = [_slope(q, t) for t in steps]
+        if max(k for t, k in zip(steps, slopes) if probe is None or t <= probe) >= 3.5:
+            levels.update(_QUARTIC_LEVELS)
+        if max(slopes) >= 4.5:
+            levels.update(_STEEP_LEVELS)
+        if min(slopes) < 1.75:
+            levels.update(_LINEAR_LEVELS)
+    return sorted(t for t in (at(level) for level in levels if bottom < level < top) if t is not None)
+
+
+def _crossings(
+    p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, rising: bool, top: float, bottom: float = 0.0
+) -> list[gmpy2.mpfr]:
     """The points between ``start`` and ``stop``, where p is monotone (increasing away from ``start`` when
-    ``rising``), at which |p − p(start)| crosses each of the levels."""
+    ``rising``), at which |p − p(start)| crosses the levels of :func:`_ladder` between ``bottom`` and
+    ``top`` (only ``top`` itself when ``bottom`` = ``top``)."""
     sign = 1 if stop > start else -1
     direction = 1.0 if rising else -1.0
     q = [0.0, *(direction * float(c) for c in _taylor(p, start, sign)[1:])]
     length = float(abs(stop - start))
-    return [start + sign * gmpy2.mpfr(t) for t in (_crossing(q, level, length) for level in levels) if t is not None]
+    if bottom == top:
+        distances = [t for t in [_crossing(q, top, length)] if t is not None]
+    else:
+        distances = _ladder(q, length, top, bottom)
+    return [start + sign * gmpy2.mpfr(t) for t in distances]
 
 
 def _stations(p: Sequence[gmpy2.mpfr], low: gmpy2.mpfr, high: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
@@ -176,36 +219,56 @@ def _inner_intervals(
         if headroom <= 0:
             continue
         rise = float(v_upper - v_lower)
-        points = [lower, *_crossings(p, lower, upper, True, _levels(min(rise, headroom)))]
+        points = [lower, *_crossings(p, lower, upper, True, min(rise, headroom))]
         if rise <= headroom:
             points.append(upper)
             if upper not in edges:  # a local maximum: graded down to where it lies below floor + the last level
                 height = float(v_upper - floor)
-                points += _crossings(p, upper, lower, False, [level for level in _levels(rise) if height - level < _LEVELS[-1]])
+                points += _crossings(p, upper, lower, False, rise, bottom=height - _LEVELS[-1])
         else:
-            points += _crossings(p, lower, upper, True, [headroom])
+            points += _crossings(p, lower, upper, True, headroom, bottom=headroom)
         points.sort()
         intervals += zip(points, points[1:])
     return intervals
 
 
 @functools.lru_cache(maxsize=32)
-def _nodes(degree: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
-    """Gauss–Legendre nodes and weights on [−1, 1] (3·2^(degree−1) of them) at ``prec`` bits, computed once."""
-    return tuple(mpmath.calculus.quadrature.GaussLegendre(mpmath.mp).calc_nodes(degree, prec))
+def _nodes(count: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
+    """The ``count``-node Gauss–Legendre rule on [−1, 1] at ``prec`` bits, computed once: the roots x of P_count
+    by Newton's method from Tricomi's estimate cos(π(k − 1/4)/(count + 1/2)), and the weights
+    2/((1 − x²) P'_count(x)²) (Abramowitz & Stegun 25.4.29), P and P' from the three-term recurrence."""
+    rule = []
+    with mpmath.workprec(prec + 20):
+        for k in range(1, count + 1):
+            x = mpmath.cos(mpmath.pi * (k - mpmath.mpf(1) / 4) / (count + mpmath.mpf(1) / 2))
+            for _ in range(100):
+                previous, value = mpmath.mpf(1), x
+                for j in range(2, count + 1):
+                    previous, value = value, ((2 * j - 1) * x * value - (j - 1) * previous) / j
+                derivative = count * (x * value - previous) / (x * x - 1)
+                step = value / derivative
+                x -= step
+                if abs(step) < mpmath.mpf(2) ** (-prec - 10):
+                    break
+            rule.append((x, 2 / ((1 - x * x) * derivative * derivative)))
+    with mpmath.workprec(prec):
+        return tuple((+x, +w) for x, w in rule)
 
 
-def _degree(dps: int) -> int:
-    """Gauss–Legendre degree for ``dps`` requested digits: 12 nodes up to 12 digits, 24 (~33 digits on the
-    level intervals) up to 30, else 48; the contract's refined run keeps the rule and halves every interval."""
-    return 3 if dps <= 12 else 4 if dps <= 30 else 5
+def _node_count(dps: int, refine: bool) -> int:
+    """Gauss–Legendre nodes per interval for ``dps`` requested digits: 12 up to 12 digits, 24 (~35 digits on
+    the level intervals) up to 30, else 48. The contract's refined run takes a third more (16, 32, 64) on the
+    inner level intervals, which it keeps (p is monotone on each: the ladder leaves no feature inside one to be
+    found by splitting it), and halves the outer intervals, keeping their rule."""
+    count = 12 if dps <= 12 else 24 if dps <= 30 else 48
+    return count + count // 3 if refine else count
 
 
 @functools.lru_cache(maxsize=32)
-def _mpfr_pairs(degree: int, prec: int) -> tuple[tuple[gmpy2.mpfr, gmpy2.mpfr, gmpy2.mpfr], ...]:
+def _mpfr_pairs(count: int, prec: int) -> tuple[tuple[gmpy2.mpfr, gmpy2.mpfr, gmpy2.mpfr], ...]:
     """The Gauss–Legendre nodes ±x as (x, x², w) for x > 0, in MPFR (the rules used have no node at 0)."""
     with gmpy2.context(precision=prec):
-        return tuple((_to_mpfr(x), _to_mpfr(x * x), _to_mpfr(w)) for x, w in _nodes(degree, prec) if x > 0)
+        return tuple((_to_mpfr(x), _to_mpfr(x * x), _to_mpfr(w)) for x, w in _nodes(count, prec) if x > 0)
 
 
 def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
@@ -220,17 +283,19 @@ def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> 
 
 
 @functools.lru_cache(maxsize=32)
-def _coefficient_weights(degree: int, prec: int) -> tuple[tuple[mpmath.mpf, ...], ...]:
+def _coefficient_weights(count: int, prec: int) -> tuple[tuple[mpmath.mpf, ...], ...]:
     """Weights turning values at the N Gauss–Legendre nodes into the Legendre coefficients a_0, a_(N−2),
     a_(N−1) of their interpolant: a_k = (2k + 1)/2 · Σ_i w_i P_k(x_i) f(x_i) (exact for degree < N)."""
-    nodes = _nodes(degree, prec)
+    nodes = _nodes(count, prec)
     with mpmath.workprec(prec):
         return tuple(
             tuple((2 * k + 1) * w * mpmath.legendre(k, x) / 2 for x, w in nodes) for k in (0, len(nodes) - 2, len(nodes) - 1)
         )
 
 
-def _adaptive(f: Callable, cuts: Sequence[mpmath.mpf], degree: int, smallest: mpmath.mpf) -> list[mpmath.mpf]:
+def _adaptive(
+    f: Callable, cuts: Sequence[mpmath.mpf], count: int, smallest: mpmath.mpf, tolerance: mpmath.mpf
+) -> list[mpmath.mpf]:
     """∫ f (a triple) over [cuts[0], cuts[−1]]: a Gauss–Legendre rule on every interval between the cuts, and
     every interval whose error estimate exceeds 1000·2^(−prec) of the running total bisected until none does
     (or it is narrower than ``smallest``).
@@ -239,8 +304,8 @@ def _adaptive(f: Callable, cuts: Sequence[mpmath.mpf], degree: int, smallest: mp
     N-node rule's error is about (b − a)·a_(2N) ≈ (b − a)·a_(N−1)²/a_0; it is conservative when they decay
     more slowly, as for a sub-dominant term e^(−n x⁶) of the inner integral that log f does not show.
     """
-    nodes = _nodes(degree, mpmath.mp.prec)
-    weights = _coefficient_weights(degree, mpmath.mp.prec)
+    nodes = _nodes(count, mpmath.mp.prec)
+    weights = _coefficient_weights(count, mpmath.mp.prec)
 
     def rule(a: mpmath.mpf, b: mpmath.mpf) -> tuple[list[mpmath.mpf], list[mpmath.mpf]]:
         half, centre = (b - a) / 2, (a + b) / 2
@@ -257,7 +322,7 @@ def _adaptive(f: Callable, cuts: Sequence[mpmath.mpf], degree: int, smallest: mp
     intervals = {(a, b): rule(a, b) for a, b in zip(cuts, cuts[1:])}
     while True:
         totals = [mpmath.fsum(integral[j] for integral, _ in intervals.values()) for j in range(3)]
-        limits = [1000 * mpmath.eps * abs(t) for t in totals]
+        limits = [tolerance * abs(t) for t in totals]
         poor = [
             (a, b)
             for (a, b), (_, error) in intervals.items()
@@ -295,6 +360,51 @@ def _graded(low: mpmath.mpf, high: mpmath.mpf, centres: set[mpmath.mpf], finest:
             cuts |= {b - step} if b in centres else set()
             step *= 2
     return sorted(cuts)
+
+
+def _critical_value_cuts(
+    terms: dict[Exponent, mpmath.mpf],
+    n: mpmath.mpf,
+    quadratic: mpmath.mpf,
+    y_range: tuple[mpmath.mpf, mpmath.mpf],
+    cuts: Sequence[mpmath.mpf],
+    cut: float,
+    samples: int = 8,
+) -> list[mpmath.mpf]:
+    """For d = 2, cuts in x where a critical value c_i(x) of the inner exponent p_x(y) = nK(x, y) + (prior)
+    (a local minimum or maximum over y, or the value at an edge of the y-range), measured from the lowest of
+    them all, crosses the levels 1, 4, 8, 16, 24, 40, 64.
+
+    The inner integral is a sum of terms ~e^(−c_i(x)); a sub-dominant one can fall by e^(−100) across an
+    interval of the geometric cuts (e^(−n x⁶) for the cusp (y² − x³)², where n x⁶ crosses 1 … 64 for x in
+    [n^(−1/6), 2n^(−1/6)]), which bisection would otherwise find one failed rule at a time. The c_i are
+    sampled in double precision at ``samples`` points per interval and a cut is put where one crosses a level
+    (linear interpolation between samples with the same number of critical points): breakpoints only, the
+    adaptive rule still checks every interval."""
+    degree_x = max(e[0] for e in terms)
+    degree_y = max(e[1] for e in terms)
+    table = np.zeros((degree_x + 1, max(degree_y, 2) + 1))
+    for (i, j), c in terms.items():
+        table[i, j] += float(n * c)
+    table[0, 2] += float(quadratic)
+    low, high = float(y_range[0]), float(y_range[1])
+    points = [float(a) + (float(b) - float(a)) * k / samples for a, b in zip(cuts, cuts[1:]) for k in range(samples)]
+    points.append(float(cuts[-1]))
+    curves = []
+    for x in points:
+        p = np.power(x, np.arange(degree_x + 1)) @ table
+        stations = [low, *_real_roots(list(np.arange(1, len(p)) * p[1:]), low, high), high]
+        curves.append(np.polyval(p[::-1], stations) + float(quadratic) * x * x)
+    floor = min(float(c.min()) for c in curves)
+    out = []
+    for (x0, c0), (x1, c1) in zip(zip(points, curves), zip(points[1:], curves[1:])):
+        if len(c0) != len(c1):
+            continue
+        for v0, v1 in zip(c0 - floor, c1 - floor):
+            for level in (1.0, 4.0, 8.0, 16.0, 24.0, 40.0, 64.0):
+                if min(v0, v1) < level < max(v0, v1) and level < cut:
+                    out.append(mpmath.mpf(x0 + (level - v0) / (v1 - v0) * (x1 - x0)))
+    return out
 
 
 def _outer_features(loss: PolynomialLoss, y_range: tuple | None) -> list[sympy.Expr]:
@@ -378,8 +488,9 @@ def _quadratic_moments(
 class _Integrator:
     """Nested quadrature of (e^(−E), nK e^(−E), (nK)² e^(−E)) with E = nK + (Gaussian prior exponent)."""
 
-    def __init__(self, terms, n, ranges, gaussian_var, refine, degree, centres):
-        self.n, self.refine, self.degree, self.centres = n, refine, degree, centres
+    def __init__(self, terms, n, ranges, gaussian_var, refine, dps, centres, tolerance):
+        self.n, self.refine, self.centres, self.tolerance = n, refine, centres, tolerance
+        self.outer_count, self.inner_count = _node_count(dps, False), _node_count(dps, refine)
         self.loss = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in terms.items()}
         self.quadratic = mpmath.mpf(0) if gaussian_var is None else 1 / (2 * gaussian_var)
         self.cut = _CUT + 2.3 * mpmath.mp.dps
@@ -410,9 +521,11 @@ class _Integrator:
             low = mpmath.mpf(0)
         centres = {c for c in self.centres.get(level, [mpmath.mpf(0)]) if low <= c <= high}
         cuts = _graded(low, high, centres, self.finest)
+        if self.d == 2:
+            cuts = sorted({*cuts, *_critical_value_cuts(terms, self.n, self.quadratic, self.ranges[1], cuts, self.cut)})
         if self.refine:
             cuts = refined(cuts)
-        return _adaptive(g, cuts, self.degree, self.finest / 2**20)
+        return _adaptive(g, cuts, self.outer_count, self.finest / 2**20, self.tolerance)
 
     def _innermost(self, terms, low, high, offset) -> list[mpmath.mpf]:
         """∫ (1, nK, (nK)²) e^(−p) dy in MPFR: in closed form for a quadratic p, else as Σ over the
@@ -437,9 +550,7 @@ class _Integrator:
                     return [_to_mpf(v) for v in exact]
             edges = (stations[-1],) if fold else (stations[0], stations[-1])  # 0 is a critical point of an even p
             intervals = _inner_intervals(p, stations, values, edges, float(self.cut), floor)
-            if self.refine:
-                intervals = [half for a, b in intervals for half in ((a, (a + b) / 2), ((a + b) / 2, b))]
-            pairs = _mpfr_pairs(self.degree, mpmath.mp.prec)
+            pairs = _mpfr_pairs(self.inner_count, mpmath.mp.prec)
             j0 = j1 = j2 = gmpy2.mpfr(0)
             box = self.quadratic == 0  # then the exponent is nK itself
             for a, b in intervals:
@@ -497,6 +608,9 @@ def polynomial_thermodynamics(
     loss, ranges = _quadratic_innermost(loss, ranges)
     features = _outer_features(loss, None if ranges is None else ranges[1]) if d == 2 else []
 
+    reach = [float(max(abs(a), abs(b))) for a, b in ranges] if ranges is not None else [20 * math.sqrt(gaussian)] * d
+    extra = _cancellation_digits(loss.terms, reach, size)
+
     def run(refine: bool) -> list[mpmath.mpf]:
         if ranges is not None:
             real_ranges = [(mpmath.mpf(a.numerator) / a.denominator, mpmath.mpf(b.numerator) / b.denominator) for a, b in ranges]
@@ -507,13 +621,12 @@ def polynomial_thermodynamics(
             real_ranges = [(-mpmath.inf, mpmath.inf)] * d
             log_density = -d * mpmath.log(2 * mpmath.pi * variance) / 2
         centres = {0: real_roots_between(features, loss.variables[0], *real_ranges[0])} if features else {}
-        integrator = _Integrator(loss.terms, size, real_ranges, variance, refine, _degree(dps), centres)
+        tolerance = 1000 * mpmath.eps * mpmath.mpf(10) ** extra  # the digits added for cancellation are not asked of the rule
+        integrator = _Integrator(loss.terms, size, real_ranges, variance, refine, dps, centres, tolerance)
         j0, j1, j2 = integrator.integrate(integrator.loss, 0)
         z, lam, heat = thermo_from_moments(mpmath.mpf(1), j0, j1, j2)  # the J_j already carry the powers of n
         return [-(mpmath.log(z) + log_density), lam, heat]
 
-    reach = [float(max(abs(a), abs(b))) for a, b in ranges] if ranges is not None else [20 * math.sqrt(gaussian)] * d
-    extra = _cancellation_digits(loss.terms, reach, size)
     (free_energy, lam, heat), digits = with_precision_contract(
         run, dps, f"polynomial loss at n = {n}", guard=5, extra=extra
     )
