@@ -55,7 +55,7 @@ import numpy as np
 import sympy
 
 from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
-from theory.precision import input_precision, refined, with_precision_contract
+from theory.precision import input_precision, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import polynomial_prior
 
@@ -258,8 +258,9 @@ def _nodes(count: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
 def _node_count(dps: int, refine: bool) -> int:
     """Gauss–Legendre nodes per interval for ``dps`` requested digits: 12 up to 12 digits, 24 (~35 digits on
     the level intervals) up to 30, else 48. The contract's refined run takes a third more (16, 32, 64) on the
-    inner level intervals, which it keeps (p is monotone on each: the ladder leaves no feature inside one to be
-    found by splitting it), and halves the outer intervals, keeping their rule."""
+    same intervals at both levels: a different rule, whose agreement shows that every interval is resolved (the
+    inner level intervals hold no feature to be found by splitting them, p being monotone on each; the outer
+    cuts come from the features of the inner integral)."""
     count = 12 if dps <= 12 else 24 if dps <= 30 else 48
     return count + count // 3 if refine else count
 
@@ -490,7 +491,7 @@ class _Integrator:
 
     def __init__(self, terms, n, ranges, gaussian_var, refine, dps, centres, tolerance):
         self.n, self.refine, self.centres, self.tolerance = n, refine, centres, tolerance
-        self.outer_count, self.inner_count = _node_count(dps, False), _node_count(dps, refine)
+        self.count = _node_count(dps, refine)
         self.loss = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in terms.items()}
         self.quadratic = mpmath.mpf(0) if gaussian_var is None else 1 / (2 * gaussian_var)
         self.cut = _CUT + 2.3 * mpmath.mp.dps
@@ -523,9 +524,7 @@ class _Integrator:
         cuts = _graded(low, high, centres, self.finest)
         if self.d == 2:
             cuts = sorted({*cuts, *_critical_value_cuts(terms, self.n, self.quadratic, self.ranges[1], cuts, self.cut)})
-        if self.refine:
-            cuts = refined(cuts)
-        return _adaptive(g, cuts, self.outer_count, self.finest / 2**20, self.tolerance)
+        return _adaptive(g, cuts, self.count, self.finest / 2**20, self.tolerance)
 
     def _innermost(self, terms, low, high, offset) -> list[mpmath.mpf]:
         """∫ (1, nK, (nK)²) e^(−p) dy in MPFR: in closed form for a quadratic p, else as Σ over the
@@ -550,7 +549,7 @@ class _Integrator:
                     return [_to_mpf(v) for v in exact]
             edges = (stations[-1],) if fold else (stations[0], stations[-1])  # 0 is a critical point of an even p
             intervals = _inner_intervals(p, stations, values, edges, float(self.cut), floor)
-            pairs = _mpfr_pairs(self.inner_count, mpmath.mp.prec)
+            pairs = _mpfr_pairs(self.count, mpmath.mp.prec)
             j0 = j1 = j2 = gmpy2.mpfr(0)
             box = self.quadratic == 0  # then the exponent is nK itself
             for a, b in intervals:

@@ -7,10 +7,18 @@ digits; otherwise it raises :class:`PrecisionError` saying how many digits were 
 precision and the subdivision catches rounding errors and quadrature that missed a feature of the
 integrand (a second run on the same nodes would repeat the same miss); it is the numerical analyst's
 standard evidence, not a proof.
+
+The two evaluations are independent, so on a machine with two or more cores they run at the same time: the
+first in a forked child process, the second in the caller. This is done only where forking is safe and cheap:
+on Linux, and not once JAX (a multithreaded runtime) has been imported into the process; elsewhere they run one
+after the other, with the same results.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import sys
 from collections.abc import Callable, Sequence, Iterable
 
 import mpmath
@@ -56,15 +64,63 @@ def with_precision_contract(
     """
     if isinstance(dps, bool) or not isinstance(dps, int) or dps < 1:
         raise ValueError(f"dps must be a positive integer, got {dps!r}")
-    with mpmath.workdps(dps + guard + extra):
-        first = list(compute(False))
-    with mpmath.workdps(dps + 2 * guard + extra):
-        second = list(compute(True))
+    child = _start_in_child(compute, False, dps + guard + extra)
+    first = None if child is not None else _evaluate(compute, False, dps + guard + extra)
+    second = _evaluate(compute, True, dps + 2 * guard + extra)
+    if child is not None:
+        first = _result_of_child(*child, compute, dps + guard + extra)
     digits = min(agreeing_digits(a, b) for a, b in zip(first, second))
     if digits < dps:
         raise PrecisionError(dps, digits, what)
     with mpmath.workdps(dps):
         return [+value for value in second], dps
+
+
+def _evaluate(compute: Callable[[bool], Sequence[mpmath.mpf]], refine: bool, digits: int) -> list[mpmath.mpf]:
+    with mpmath.workdps(digits):
+        return [+value for value in compute(refine)]  # numbers at this precision (a constant such as pi is not one)
+
+
+def _can_fork() -> bool:
+    """Whether the first evaluation may run in a forked child: Linux, two or more cores, and no JAX in the
+    process (forking a multithreaded runtime can deadlock the child)."""
+    return sys.platform == "linux" and (os.cpu_count() or 1) >= 2 and "jax" not in sys.modules
+
+
+def _start_in_child(compute: Callable[[bool], Sequence[mpmath.mpf]], refine: bool, digits: int) -> tuple | None:
+    """Start ``compute(refine)`` at ``digits`` in a forked child process; None where that is not possible."""
+    if not _can_fork():
+        return None
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def work() -> None:
+        try:
+            sender.send(("values", _evaluate(compute, refine, digits)))
+        except BaseException as error:  # handed to the parent, which raises it
+            sender.send(("error", error))
+
+    process = context.Process(target=work, daemon=True)
+    process.start()
+    sender.close()
+    return process, receiver
+
+
+def _result_of_child(process, receiver, compute: Callable[[bool], Sequence[mpmath.mpf]], digits: int) -> list[mpmath.mpf]:
+    """The child's values; its exception is raised here; if it died without answering, the evaluation is
+    repeated in this process."""
+    try:
+        kind, payload = receiver.recv()
+    except EOFError:
+        kind, payload = "lost", None
+    finally:
+        receiver.close()
+        process.join()
+    if kind == "error":
+        raise payload
+    if kind == "lost":
+        return _evaluate(compute, False, digits)
+    return payload
 
 
 def refined(points: Iterable[mpmath.mpf]) -> list[mpmath.mpf]:

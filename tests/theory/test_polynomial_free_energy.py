@@ -1,9 +1,10 @@
 """Exact thermodynamics of polynomial losses against closed forms and an independent 1-D reduction."""
 
+import gmpy2
 import mpmath
 import pytest
 
-from theory import polynomial_free_energy, polynomial_thermodynamics
+from theory import polynomial, polynomial_free_energy, polynomial_thermodynamics
 
 
 @pytest.mark.parametrize("n", [1, 10**4, 10**12])
@@ -125,6 +126,47 @@ def test_a_cusp_agrees_with_the_other_order_of_integration():
     other = polynomial_thermodynamics("(y**2 - x**3)**2", 10**4, box=(-1, 1), variables=["y", "x"], dps=20)
     for a, b in [(one.free_energy, other.free_energy), (one.lambda_eff, other.lambda_eff), (one.heat_capacity, other.heat_capacity)]:
         assert abs(a - b) < mpmath.mpf(10) ** -19 * abs(b)
+
+
+def test_gauss_legendre_rules_of_any_size_against_mpmath_and_exactness():
+    # the 24-node rule equals mpmath's; the 32-node rule integrates x^62 exactly and not x^64
+    with mpmath.workdps(40):
+        ours = polynomial_free_energy._nodes(24, mpmath.mp.prec)
+        theirs = mpmath.calculus.quadrature.GaussLegendre(mpmath.mp).calc_nodes(4, mpmath.mp.prec)
+        for (x, w), (u, v) in zip(sorted(ours), sorted(theirs)):
+            assert abs(x - u) < mpmath.mpf(10) ** -38 and abs(w - v) < mpmath.mpf(10) ** -38
+        rule = polynomial_free_energy._nodes(32, mpmath.mp.prec)
+        assert abs(mpmath.fsum(w * x**62 for x, w in rule) - mpmath.mpf(2) / 63) < mpmath.mpf(10) ** -38
+        assert abs(mpmath.fsum(w * x**64 for x, w in rule) - mpmath.mpf(2) / 65) > mpmath.mpf(10) ** -20
+
+
+@pytest.mark.parametrize(
+    ("label", "coefficients", "low"),
+    [
+        ("y", [0, 1], 0),  # an edge where p' ≠ 0: the linear ladder
+        ("y²", [0, 0, 1], 0),
+        ("y⁴", [0, 0, 0, 0, 1], 0),
+        ("y⁸", [0, 0, 0, 0, 0, 0, 0, 0, 1], 0),
+        ("y⁶ + 1e-4 y²", [0, 0, "1e-4", 0, 0, 0, 1], 0),  # the order changes from 2 to 6 along the ladder
+        ("y⁴ + 0.15 y + 0.0114", ["0.011390625", "0.15", 0, 0, 1], -1),  # q bends below order 2 past the minimum
+    ],
+)
+@pytest.mark.parametrize("n", [10, 10**6])
+def test_the_level_ladder_integrates_to_34_digits_with_24_nodes(label, coefficients, low, n):
+    # ∫ e^(−n·p(y)) dy over [low, 1] on the ladder's intervals with the 24-node rule, against mpmath.quad on the
+    # same intervals at 60 digits (tanh–sinh: a different method)
+    with mpmath.workdps(60), gmpy2.context(precision=mpmath.mp.prec):
+        p = [polynomial_free_energy._to_mpfr(n * mpmath.mpf(c)) for c in coefficients]
+        stations, values = polynomial_free_energy._stations(p, gmpy2.mpfr(low), gmpy2.mpfr(1))
+        intervals = polynomial_free_energy._inner_intervals(p, stations, values, (stations[0], stations[-1]), 200, float(min(values)))
+        f = lambda y: mpmath.exp(-polynomial_free_energy._to_mpf(polynomial.horner(p, polynomial_free_energy._to_mpfr(y))))
+        rule = polynomial_free_energy._nodes(24, mpmath.mp.prec)
+        ours = reference = mpmath.mpf(0)
+        for a, b in intervals:
+            a, b = polynomial_free_energy._to_mpf(a), polynomial_free_energy._to_mpf(b)
+            ours += (b - a) / 2 * mpmath.fsum(w * f((a + b) / 2 + (b - a) / 2 * x) for x, w in rule)
+            reference += mpmath.quad(f, [a, b])
+        assert abs(ours / reference - 1) < mpmath.mpf(10) ** -34, label
 
 
 def test_heat_capacity_identity():
