@@ -11,23 +11,24 @@ The integrand concentrates near the zero set of K on scales n^(−1/(2k)); quadr
   which is then taken innermost) the three moments are taken in closed form through erf
   (:func:`_quadratic_moments`). Otherwise its real
   critical points split the range into pieces on which p is monotone. On each piece, from its lower end
-  (value m), breakpoints sit where p − m crosses the levels 0.05, 0.25, 1, 4, 12, 24, 40, 64, up to the cut
-  p = min p + cut, beyond which e^(−p) is below e^(−cut) of its maximum; where the upper end is a local
-  maximum, from there downwards too (p is flat at both ends). The integrand thus falls by a bounded factor
-  across every interval whatever the local order of p (y², y⁶, or a box edge where p' ≠ 0), and the
-  intervals shrink to the width of a minimum by themselves. The crossings are solved in double precision
-  (they only place breakpoints); the integrand is evaluated at working precision. Where the inner minimum
-  is above the lowest exponent met so far + cut, the point is skipped as negligible;
+  (value m), breakpoints sit where p − m crosses a ladder of levels (1, 8, 24, 64, refined where the local
+  order of p − m calls for it: :func:`_ladder`), up to the cut p = min p + cut, beyond which e^(−p) is below
+  e^(−cut) of its maximum; where the upper end is a local maximum, from there downwards too (p is flat at both
+  ends). The integrand thus falls by a bounded factor across every interval whatever the local order of p
+  (y², y⁶, or a box edge where p' ≠ 0), and the intervals shrink to the width of a minimum by themselves.
+  The crossings are solved in double precision (they only place breakpoints); the integrand is evaluated at
+  working precision. Where the inner minimum is above the lowest exponent met so far + cut, the point is
+  skipped as negligible;
 - outer variables: cuts at the centres where the inner integral changes shape, and geometrically (ratio 2)
   from n^(−1/2)/16 away from each, which resolves every scale n^(−1/(2k)) and the power laws between them
   (24 Gauss–Legendre nodes integrate x^(−α) on [a, 2a] to about 37 digits). For d = 2 the centres are the
   exact real roots of LC_y(K) (the degree in y drops), disc_y of the square-free part of K (a zero of K(x, ·)
   appears), disc_y(∂_y K) (critical points of K(x, ·) merge) and, at each finite edge b of the y-range,
   K(x, b) and ∂_y K(x, b) (the valley of K meets the edge, as the diagonal of (x − y)² does at the corners);
-  for d = 3 the origin (translate the loss to put its singular point there). Every interval whose error
-  estimate, from the Legendre coefficients of the values at its nodes, is too large is then bisected: the
-  outer integrand can hold sub-dominant terms, such as the e^(−n x⁶) barrier term of (y² − x³)², that vary
-  much faster than it does;
+  more cuts go where a critical value of the inner exponent crosses a level (:func:`_critical_value_cuts`:
+  the sub-dominant e^(−n x⁶) barrier term of (y² − x³)²); for d = 3 the origin (translate the loss to put its
+  singular point there). Every interval whose error estimate, from the Legendre coefficients of the values at
+  its nodes, is above the requested digits is then bisected;
 - a Gauss–Legendre rule on every interval (12 nodes up to 12 requested digits, 24 up to 30, else 48), with one
   exponential per node for all three moments. The innermost sums run in MPFR through gmpy2 (mpmath's own
   backend) at the working precision, about ten times faster per operation than mpf objects;
@@ -38,8 +39,9 @@ The integrand concentrates near the zero set of K on scales n^(−1/(2k)); quadr
   about log10(n·Σ|c|R^e) digits to evaluating nK near its zero set; the working precision is raised by as
   much (:func:`_cancellation_digits`).
 
-Every result passes the precision contract (:mod:`theory.precision`): a second run at higher precision with
-every interval halved must agree; where the quadrature is inadequate a PrecisionError says so.
+Every result passes the precision contract (:mod:`theory.precision`): a second run at higher precision, with
+a third more nodes on the same intervals at both levels (a different rule), must agree; where the quadrature
+is inadequate a PrecisionError says so.
 """
 
 from __future__ import annotations
@@ -151,9 +153,11 @@ def _ladder(q: Sequence[float], length: float, top: float, bottom: float = 0.0) 
     Over an interval where q rises from L to L + Δ the integrand e^(−q) falls by e^(−Δ) and weighs e^(−L).
     With 24 Gauss–Legendre nodes the ladder 1, 8, 24, 64 integrates e^(−t^k) to ~1e-38 relative for k = 2
     and 3 (measured against mpmath.quad at 70 digits; 12 and 48 nodes reach ~1e-18 and ~1e-72). The first
-    interval [0, level 1] needs finer levels where q is steeper there: 0.25 for k ≥ 3.5 (k = 4: 3e-38) and
-    0.05, 0.5, 4 for k ≥ 5 (k = 6, 8: 2e-39, 1e-35); and where q is nearly linear (k < 1.5, an edge of the range
-    where p' ≠ 0) e^(−t) falls too fast across the wide upper intervals: 4, 12, 40 are added (6e-36)."""
+    interval [0, level 1] needs finer levels where q is steeper there: 0.25 where k ≥ 3.5 below level 1 (k = 4:
+    3e-38) and 0.05, 0.5, 4 where k ≥ 4.5 anywhere (k = 6, 8: 2e-39, 1e-35; also where k grows from 2 to 6
+    between levels 1 and 8); where q is nearly linear (k < 1.75: an edge of the range where p' ≠ 0, or a piece
+    that bends, as y⁴ + a·y beyond its minimum) e^(−t) falls too fast across the wide upper intervals and 4, 12,
+    40 are added (6e-36). k is sampled at 24 points, geometric in t, from level 0.05 to level 64 (or ``top``)."""
     found: dict[float, float | None] = {}
 
     def at(level: float) -> float | None:
@@ -297,9 +301,9 @@ def _coefficient_weights(count: int, prec: int) -> tuple[tuple[mpmath.mpf, ...],
 def _adaptive(
     f: Callable, cuts: Sequence[mpmath.mpf], count: int, smallest: mpmath.mpf, tolerance: mpmath.mpf
 ) -> list[mpmath.mpf]:
-    """∫ f (a triple) over [cuts[0], cuts[−1]]: a Gauss–Legendre rule on every interval between the cuts, and
-    every interval whose error estimate exceeds 1000·2^(−prec) of the running total bisected until none does
-    (or it is narrower than ``smallest``).
+    """∫ f (a triple) over [cuts[0], cuts[−1]]: a Gauss–Legendre rule of ``count`` nodes on every interval
+    between the cuts, and every interval whose error estimate exceeds ``tolerance`` times the running total
+    bisected until none does (or it is narrower than ``smallest``).
 
     The estimate: if the Legendre coefficients of f on an interval decay geometrically, a_k ≈ a_0 r^k, the
     N-node rule's error is about (b − a)·a_(2N) ≈ (b − a)·a_(N−1)²/a_0; it is conservative when they decay

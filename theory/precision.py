@@ -2,11 +2,11 @@
 
 Every arbitrary-precision function in ``theory`` computes its result twice: at working precision d + g
 decimal digits (g guard digits) on its standard quadrature subdivision, and at d + 2g digits on a refined
-subdivision (every interval split again). It returns the result only if the two agree to d significant
-digits; otherwise it raises :class:`PrecisionError` saying how many digits were reached. Changing both the
-precision and the subdivision catches rounding errors and quadrature that missed a feature of the
-integrand (a second run on the same nodes would repeat the same miss); it is the numerical analyst's
-standard evidence, not a proof.
+subdivision (every interval split again) or with a different quadrature rule on the same intervals. It
+returns the result only if the two agree to d significant digits; otherwise it raises :class:`PrecisionError`
+saying how many digits were reached. Changing both the precision and the nodes catches rounding errors and
+quadrature that missed a feature of the integrand (a second run on the same nodes would repeat the same
+miss); it is the numerical analyst's standard evidence, not a proof.
 
 The two evaluations are independent, so on a machine with two or more cores they run at the same time: the
 first in a forked child process, the second in the caller. This is done only where forking is safe and cheap:

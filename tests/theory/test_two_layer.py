@@ -51,7 +51,7 @@ def _cartesian_free_energy(n, M):
 @pytest.mark.parametrize(
     ("M", "inputs", "outputs"),
     [
-        ([[0.6, 0.0]], 2, 1),  # Kummer path: one non-zero singular value, N_in = 2
+        pytest.param([[0.6, 0.0]], 2, 1, marks=pytest.mark.slow),  # Kummer path, N_in = 2 (54 s: slow suite)
         ([[0.0], [0.6]], 1, 2),  # N_in = 1
         ([[0.7, 0.0], [0.0, 0.3]], 2, 2),  # Bessel path: two non-zero singular values
     ],
