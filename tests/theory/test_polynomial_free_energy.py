@@ -96,6 +96,31 @@ def test_a_separable_loss_against_incomplete_gamma_functions(quadrature, monkeyp
             assert abs(value - reference) < mpmath.mpf(10) ** -29
 
 
+@pytest.mark.parametrize("n", [10**4, 10**8])
+def test_an_isolated_minimum_off_the_zero_set_against_incomplete_gamma_functions(n):
+    # K = (x − 3/10)⁴ + (y − 1/5)⁴ + 1/10 on [−1, 1]²: min K = 1/10, so no discriminant of K vanishes at the peak
+    # of e^(−nK), x = 3/10, of width ~n^(−1/4); it is found as a critical point of K (∂_x K = ∂_y K = 0).
+    # Shifted, the reference is x⁴ + y⁴ on [−13/10, 7/10] × [−6/5, 4/5], with n/10 added to F and λ_eff.
+    point = polynomial_thermodynamics("(x - 3/10)**4 + (y - 1/5)**4 + 1/10", n, box=(-1, 1), dps=30)
+    with mpmath.workdps(45):
+        f, lam, heat = _separable_reference([(4, ("-1.3", "0.7")), (4, ("-1.2", "0.8"))], n)
+        exact = (f + mpmath.mpf(n) / 10, lam + mpmath.mpf(n) / 10, heat)
+        for value, reference in zip((point.free_energy, point.lambda_eff, point.heat_capacity), exact):
+            assert abs(value / reference - 1) < mpmath.mpf(10) ** -29
+
+
+def test_two_isolated_minima_of_a_loss_with_negative_values_count_twice():
+    # K = x³y + y⁴ + x⁶ = K(−x, −y) has two minima, ±(2^(−5/6), −2^(−3/2)) ≈ ±(0.561, −0.354), K = −1/64 there:
+    # no zero of K, so only the critical-point feature (resultant of ∂_x K and ∂_y K) places a cut at them.
+    # x ∈ [−1, 2], y ∈ [−1/2, 1] holds both; with the variables swapped, x ∈ [−1/2, 1], y ∈ [−1, 2] holds one.
+    # The boxes have the same area, so at n = 10⁹ (peaks of width ~3e-5) F differs by log 2 to 25 digits.
+    both = polynomial_thermodynamics("x**3*y + y**4 + x**6", "1e9", box=[(-1, 2), ("-1/2", 1)], dps=25)
+    one = polynomial_thermodynamics("x**3*y + y**4 + x**6", "1e9", box=[(-1, 2), ("-1/2", 1)], variables=["y", "x"], dps=25)
+    with mpmath.workdps(40):
+        assert abs(one.free_energy - both.free_energy - mpmath.log(2)) < mpmath.mpf(10) ** -16
+        assert abs(one.lambda_eff - both.lambda_eff) < mpmath.mpf(10) ** -16
+
+
 @pytest.mark.parametrize("n", [10**2, 10**12])
 def test_an_even_loss_on_a_symmetric_box_folded_in_both_variables(n):
     # K = x⁴ + y⁶ on [−1, 1]²: even in both variables, so both integrals run over [0, 1] and are doubled,
