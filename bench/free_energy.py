@@ -1,10 +1,11 @@
 """Benchmark: seconds per n of the exact free energies (precision contract included).
 
-Run: python bench/free_energy.py   (issue targets: 1×1×1 at 50 digits < 0.5 s per n; 2×1×2 at 30 digits
-< 2 s; a 2-D polynomial at 30 digits < 5 s per n. x²y², (x − y)² and x² + y⁴ are quadratic in a variable,
-integrated innermost in closed form; x⁴ + y⁴, x²y² + x⁶ + y⁶ and the cusp go through the level-graded
-quadrature. The 2-D Wishart integrals of hidden ≥ 2 with two inputs run at 6 digits. Volume functions V(ε) of
-polynomials in two and three variables and of the two-layer model with a target come first.)
+Run: python bench/free_energy.py   (issue targets, on 2 cores: 1×1×1 at 50 digits < 0.5 s per n; 2×1×2 at
+30 digits < 2 s; a 2-D polynomial at 30 digits < 5 s per n. The contract's two evaluations run at once on two
+cores where they can (theory.precision). x²y², (x − y)² and x² + y⁴ are quadratic in a variable, integrated
+innermost in closed form; x⁴ + y⁴, x²y² + x⁶ + y⁶ and the cusp go through the level-graded quadrature. The
+2-D Wishart integrals of hidden ≥ 2 with two inputs run at 6 digits. Volume functions V(ε) of polynomials in
+two and three variables and of the two-layer model with a target come first.)
 """
 
 from __future__ import annotations
