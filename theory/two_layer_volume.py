@@ -34,8 +34,11 @@ density of c has a log singularity, at σ = √(2ε − s²) (below s²/2, c* st
 
 With two inputs and two outputs any target diag(s1, s2) is covered by one integral (:func:`_two_by_two`): there
 t = α̂ᵀMβ̂ is a sum of two independent arcsine variables, with an elliptic-integral density, and for fixed t the
-event is an interval of σ, whose distribution function is 1 − 2√z·K_1(2√z). With s2 > 0 the target is out of
-reach (rank 2 > hidden = 1): K ≥ L0 = s2²/2 and the exponent is taken in ε − L0.
+event is an interval of σ, whose distribution function is 1 − 2√z·K_1(2√z). With two inputs and N ≥ 3 outputs
+(or the transpose) t = ρ·T, T that two-output variable and ρ² ~ Beta(1, (N − 2)/2) independent of it, and the
+distribution function of σ is 1 − 2z^(N/4)·K_(N/2)(2√z)/Γ(N/2): one more integral, inside the density of t.
+With s2 > 0 the target is out of reach (rank 2 > hidden = 1): K ≥ L0 = s2²/2 and the exponent is taken in
+ε − L0.
 
 For ε > s²/8 (any ε, in fact) the event is sliced along m instead: with u = (Ba)_1 ~ N(0, s_b y) given y and
 ‖(Ba)_rest‖² ~ s_b y·χ²_(N_out−1), K < ε ⟺ ‖(Ba)_rest‖² < r² − (u − s)² with r = √(2ε), so
@@ -93,9 +96,11 @@ def two_layer_volume(
     values. Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. One
     non-zero singular value: inputs = 1 or outputs = 1 (any hidden size), by the Poisson mixture for ε ≤ s²/8
     and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε, through the laws of
-    ‖a‖‖b‖ and of the product of two cosines. Two non-zero singular values s1 ≥ s2: the 2×1×2 model, through
-    the law of a sum of two arcsine variables; the target is then out of reach (rank 2 > hidden = 1), K ≥ L0 =
-    s2²/2, ε must exceed L0, and the exponent is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0).
+    ‖a‖‖b‖ and of the product of two cosines (through the arcsine-sum law when one size is 2). Two non-zero
+    singular values s1 ≥ s2: hidden = 1 with inputs = 2 or outputs = 2, through the law of a sum of two arcsine
+    variables (times an independent Beta radius when the other size is above 2); the target is then out of
+    reach (rank 2 > hidden = 1), K ≥ L0 = s2²/2, ε must exceed L0, and the exponent is d log V/d log(ε − L0)
+    (→ λ of the best rank-1 fit as ε → L0).
     Elsewhere the exponent is d log V/d log ε. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or
     the pair (s_a, s_b).
     """
@@ -116,14 +121,15 @@ def two_layer_volume(
             f"singular_value {singular_value!r}: a {n_out}×{n_in} target has at most min(inputs, outputs) = "
             f"{min(n_in, n_out)} singular values"
         )
-    if len(values) > 1 and (n_in, h, n_out) != (2, 1, 2):
+    two_sided = h == 1 and min(n_in, n_out) == 2  # t = α̂ᵀMβ̂ through the arcsine-sum law (_two_by_two)
+    if len(values) > 1 and not two_sided:
         raise ValueError(
             f"{len(values)} non-zero singular values with inputs = {n_in}, hidden = {h}, outputs = {n_out}: the exact "
-            "V(ε) covers targets of rank one, and of rank two for inputs = 2, hidden = 1, outputs = 2"
+            "V(ε) covers targets of rank one, and of rank two for hidden = 1 with inputs = 2 or outputs = 2"
         )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
-    if values and (n_in, h, n_out) == (2, 1, 2):  # rank one or two: one integral (_two_by_two); K ≥ L0 = s2²/2
+    if values and two_sided:  # rank one or two: one integral (two for N ≥ 3; _two_by_two); K ≥ L0 = s2²/2
         second = values[1] if len(values) == 2 else mpmath.mpf(0)
         floor = second**2 / 2
         if not level - floor > floor * mpmath.mpf(10) ** -positive_int(dps, "dps"):  # ε − L0 resolvable at dps digits
@@ -134,7 +140,7 @@ def two_layer_volume(
 
         def two_by_two(refine: bool) -> list[mpmath.mpf]:
             eps_, s1, s2 = mpmath.mpf(level), mpmath.mpf(values[0]), mpmath.mpf(second)
-            volume, slope = _two_by_two(eps_, s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine)
+            volume, slope = _two_by_two(eps_, s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine, max(n_in, n_out))
             return [volume, (eps_ - mpmath.mpf(floor)) * slope / volume]
 
         (volume, exponent), digits = with_precision_contract(two_by_two, dps, what)
@@ -361,8 +367,11 @@ def _cosine_product_law(s: mpmath.mpf, n_in: int, n_out: int, refine: bool) -> C
     return law
 
 
-def _two_by_two(eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(V(ε), V'(ε)) for inputs = outputs = 2, hidden = 1 and a target with singular values s1 ≥ s2 ≥ 0, s1 > 0.
+def _two_by_two(
+    eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmath.mpf, refine: bool, others: int = 2
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(V(ε), V'(ε)) for hidden = 1, two inputs and ``others`` ≥ 2 outputs (or the transpose) and a target with
+    singular values s1 ≥ s2 ≥ 0, s1 > 0. First with two outputs:
 
     K = ½(σ² − 2σt + ‖M‖²) with σ = ‖a‖‖b‖ and t = α̂ᵀMβ̂ (module docstring). With α̂ = (cos θ, sin θ) and
     β̂ = (cos ψ, sin ψ), t = A cos u + B cos v, A = (s1 + s2)/2, B = (s1 − s2)/2, where u = θ − ψ and v = θ + ψ
@@ -382,17 +391,40 @@ def _two_by_two(eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmat
     1/√(τ − τ0) singularity that rounding near τ0 would leave unresolved), else over [−s1, s1]; cut at ±s2
     (log singularities of f_t).
     F is summed from its series Σ_k z^(k+1)(ψ(k+1) + ψ(k+2) − log z)/(k!(k+1)!) for z ≤ 1 (no cancellation
-    where it is small). mpmath's tanh–sinh rule."""
+    where it is small). mpmath's tanh–sinh rule.
+
+    With N = ``others`` ≥ 3 outputs, β̂'s first two coordinates in the target's left singular basis are ρ·(cos ψ,
+    sin ψ) with ψ uniform and ρ² ~ Beta(1, (N − 2)/2) independent of it, so t = ρ·T with T the two-output variable
+    above: f_t(τ) = ∫ f_ρ(ρ) f_T(τ/ρ) dρ/ρ = (N − 2) ∫_0^(φ1) sin^(N−3)φ f_T(τ/cos φ) dφ with ρ = cos φ, cos φ1 =
+    |τ|/s1 (cut where τ/cos φ = s2). And Y ~ Gamma(N/2): F(z) = 1 − E_Y[e^(−z/Y)] = 1 − 2z^(β/2) K_β(2√z)/Γ(β),
+    β = N/2, with F'(z) = 2^(2−β) x^(β−1) K_(β−1)(x)/Γ(β), x = 2√z; F is evaluated with log10(1/z) more digits
+    where z < 1, which its cancellation costs."""
     big, small, norm2 = (s1 + s2) / 2, (s1 - s2) / 2, s1 * s1 + s2 * s2
     root_v = mpmath.sqrt(variance)
 
-    def t_density(tau: mpmath.mpf) -> mpmath.mpf:
+    def arcsine_sum_density(tau: mpmath.mpf) -> mpmath.mpf:
         a, b, c, d = sorted([big, -big, tau + small, tau - small], reverse=True)
         complement = (a - b) * (c - d) / ((a - c) * (b - d))  # 1 − m, without cancellation near m = 1
+        if complement == 0 or abs(tau) >= s1:  # τ rounded onto a log singularity ±s2, or out of the support
+            return mpmath.mpf(0)
         return 1 / (mpmath.pi * mpmath.agm(1, mpmath.sqrt(complement)) * mpmath.sqrt((a - c) * (b - d)))
+
+    def mixed_density(tau: mpmath.mpf) -> mpmath.mpf:  # t = ρ·T (N ≥ 3 outputs)
+        top = mpmath.acos(abs(tau) / s1)
+        points = [mpmath.mpf(0), *([mpmath.acos(abs(tau) / s2)] if 0 < abs(tau) < s2 else []), top]
+        if refine:
+            points = refined(points)
+        integrand = lambda phi: mpmath.sin(phi) ** (others - 3) * arcsine_sum_density(tau / mpmath.cos(phi))
+        return (others - 2) * mpmath.quad(integrand, points)
+
+    t_density = arcsine_sum_density if others == 2 else mixed_density
+    beta = mpmath.mpf(others) / 2
 
     def sigma_cdf(sigma: mpmath.mpf) -> mpmath.mpf:
         z = sigma * sigma / (4 * variance)
+        if others > 2:  # 1 − 2 z^(β/2) K_β(2√z)/Γ(β), which cancels to ~z/(β − 1) for small z
+            with mpmath.extradps(max(0, int(-mpmath.log10(z))) + 5 if z < 1 else 0):
+                return +(1 - 2 * z ** (beta / 2) * mpmath.besselk(beta, 2 * mpmath.sqrt(z)) / mpmath.gamma(beta))
         if z > 1:
             return 1 - 2 * mpmath.sqrt(z) * mpmath.besselk(1, 2 * mpmath.sqrt(z))
         total, term, log_z, k = mpmath.mpf(0), z, mpmath.log(z), 0  # term = z^(k+1)/(k!(k+1)!)
@@ -404,8 +436,9 @@ def _two_by_two(eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmat
             k += 1
             term *= z / (k * (k + 1))
 
-    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:
-        return sigma * mpmath.besselk(0, sigma / root_v) / variance
+    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:  # F'(z)·dz/dσ, x = 2√z = σ/√(s_a s_b)
+        x = sigma / root_v
+        return 2 ** (2 - beta) * x ** (beta - 1) * mpmath.besselk(beta - 1, x) / mpmath.gamma(beta) * sigma / (2 * variance)
 
     def parts(tau: mpmath.mpf, spread: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         """The two integrands at τ with D = spread, the second times D (which cancels the 1/D)."""

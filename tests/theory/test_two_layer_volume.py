@@ -138,20 +138,26 @@ def _conditioned_on_a(eps: float, inputs: int, outputs: int, s: float = 0.5) -> 
     return volume, eps * slope / volume
 
 
-@pytest.mark.parametrize("eps", ["0.3", pytest.param("0.125", marks=pytest.mark.slow), pytest.param("10", marks=pytest.mark.slow)])
-def test_a_rank_one_target_with_both_sides_above_one_at_any_eps_against_conditioning_on_a(eps):
-    """3×1×2, s = 0.5, at and beyond ε = s²/2 (K at w = 0), where every direction qualifies for small ‖a‖‖b‖ and
-    c* crosses the log singularity of the density of c at 0: the laws of ‖a‖‖b‖ and of the product of two
-    cosines against the non-central χ² law of b given a (module docstring of theory.two_layer_volume)."""
-    point = two_layer_volume(eps, 3, 1, 2, singular_value="0.5", dps=6)
-    volume, exponent = _conditioned_on_a(float(eps), 3, 2)
+@pytest.mark.parametrize(
+    ("eps", "outputs"),
+    [("0.3", 3), pytest.param("10", 3, marks=pytest.mark.slow), pytest.param("0.125", 2, marks=pytest.mark.slow),
+     pytest.param("10", 2, marks=pytest.mark.slow)],
+)  # fmt: skip
+def test_a_rank_one_target_with_both_sides_above_one_at_any_eps_against_conditioning_on_a(eps, outputs):
+    """3×1×3 (the laws of ‖a‖‖b‖ and of the product of two cosines) and 3×1×2 (the arcsine-sum law times a Beta
+    radius), s = 0.5, at and beyond ε = s²/2 (K at w = 0), where every direction qualifies for small ‖a‖‖b‖ and
+    c* crosses the log singularity of the density of c at 0, against the non-central χ² law of b given a
+    (module docstring of theory.two_layer_volume)."""
+    point = two_layer_volume(eps, 3, 1, outputs, singular_value="0.5", dps=6)
+    volume, exponent = _conditioned_on_a(float(eps), 3, outputs)
     assert abs(float(point.volume) - volume) < 1e-6 * volume
     assert abs(float(point.exponent) - exponent) < 1e-6 * exponent
 
 
-def _two_by_two_conditioned_on_a(eps: float, s1: float, s2: float) -> tuple[float, float]:
-    """(V(ε), d log V/d log(ε − L0)) for 2×1×2 and M = diag(s1, s2) by conditioning on a (scipy): with y = ‖a‖² ~ χ²_2
-    and q = ‖M·â‖² = s1² cos²φ + s2² sin²φ, K < ε is the non-central χ² event χ'²_2(q/y) < (2ε − ‖M‖² + q)/y."""
+def _two_by_two_conditioned_on_a(eps: float, s1: float, s2: float, outputs: int = 2) -> tuple[float, float]:
+    """(V(ε), d log V/d log(ε − L0)) for 2×1×N and M = diag(s1, s2) (N × 2) by conditioning on a (scipy): with
+    y = ‖a‖² ~ χ²_2 and q = ‖M·â‖² = s1² cos²φ + s2² sin²φ, K < ε is the non-central χ² event
+    χ'²_N(q/y) < (2ε − ‖M‖² + q)/y."""
     norm2 = s1 * s1 + s2 * s2
 
     def integrand(phi: float, y: float, slope: bool) -> float:
@@ -159,7 +165,8 @@ def _two_by_two_conditioned_on_a(eps: float, s1: float, s2: float) -> tuple[floa
         threshold = (2 * eps - norm2 + q) / y
         if threshold <= 0:
             return 0.0
-        return (stats.ncx2.pdf(threshold, 2, q / y) * 2 / y if slope else stats.ncx2.cdf(threshold, 2, q / y)) * 2 / np.pi
+        law = stats.ncx2.pdf(threshold, outputs, q / y) * 2 / y if slope else stats.ncx2.cdf(threshold, outputs, q / y)
+        return law * 2 / np.pi
 
     edge = (2 * eps - norm2 + s1 * s1) / (s1 * s1 - s2 * s2)  # sin²φ where the threshold crosses 0
     points = [float(np.arcsin(np.sqrt(edge)))] if 0 < edge < 1 else None
@@ -193,6 +200,29 @@ def test_two_by_two_with_a_rank_one_target_agrees_with_the_product_of_cosines(ep
         assert abs(volume - other_volume) < 1e-15 * volume and abs(slope - other_slope) < 1e-12 * slope
 
 
+@pytest.mark.parametrize(("eps", "inputs", "outputs"), [("0.05", 2, 3), ("0.05", 5, 2), pytest.param("0.3", 3, 2, marks=pytest.mark.slow)])
+def test_two_by_n_with_a_rank_two_target_against_conditioning_on_a(eps, inputs, outputs):
+    """2×1×N and N×1×2 (the transpose), M = diag(0.5, 0.3): the arcsine-sum law times an independent Beta radius,
+    and the distribution function 1 − 2z^(N/4)K_(N/2)(2√z)/Γ(N/2) of ‖a‖‖b‖, against the non-central χ² law of the
+    N-side given the 2-side; below and beyond K(0) = ‖M‖²/2 = 0.17."""
+    point = two_layer_volume(eps, inputs, 1, outputs, singular_value=["0.5", "0.3"], dps=15)
+    volume, exponent = _two_by_two_conditioned_on_a(float(eps), 0.5, 0.3, max(inputs, outputs))
+    assert abs(float(point.volume) - volume) < 1e-9 * volume
+    assert abs(float(point.exponent) - exponent) < 1e-9 * exponent
+
+
+@pytest.mark.parametrize("others", [3, 4])
+def test_two_by_n_with_a_rank_one_target_agrees_with_the_product_of_cosines(others):
+    """s2 = 0 with N = 3, 4 outputs: t = ρ·T (arcsine sum times a Beta radius) against the law of s·x·w, x and w
+    the cosines of two independent uniform directions (the general rank-one reduction), to 15 digits."""
+    with mpmath.workdps(20):
+        level, s, one = mpmath.mpf("0.01"), mpmath.mpf("0.5"), mpmath.mpf(1)
+        volume, slope = _two_by_two(level, s, mpmath.mpf(0), one, False, others)
+        law = _cosine_product_law(s, 2, others, False)
+        other_volume, other_slope = _hidden_one(level, s * s, law, [s, 0, -s], 2, others, one, False)
+        assert abs(volume - other_volume) < 1e-15 * volume and abs(slope - other_slope) < 1e-12 * slope
+
+
 def test_two_by_two_exponents_tend_to_the_learning_coefficients():
     """Rank one: d log V/d log ε → λ = 3/2 (Aoyagi & Watanabe, 2×1×2 with r = 1); rank two: the target is out of
     reach, and d log V/d log(ε − L0) → 3/2, the regular λ of the unique best rank-1 fit."""
@@ -217,7 +247,7 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
     ("args", "message"),
     [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
-     (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 2, ["0.5", "0.3"]), "rank two for inputs = 2"),
+     (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 3, ["0.5", "0.3"]), "rank two for hidden = 1 with inputs = 2 or outputs = 2"),
      (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0"),
      (("0.1", 2, 1, 2, ["0.5", "0.3", "0.1"]), "at most min\\(inputs, outputs\\) = 2")],
 )  # fmt: skip
