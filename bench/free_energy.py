@@ -51,10 +51,12 @@ VOLUMES = [  # V(ε) of a polynomial in two and three variables (theory.polynomi
 TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_layer_volume)
     ("V(eps) 1x1x1, s = 0.5, 10 digits", dict(inputs=1, hidden=1, outputs=1, singular_value="0.5", dps=10), ("1e-3", "0.05", "1")),
     ("V(eps) 1x2x3, s = 0.5, 8 digits", dict(inputs=1, hidden=2, outputs=3, singular_value="0.5", dps=8), ("1e-3", "0.1")),
-    ("V(eps) 3x1x2, s = 0.5, 6 digits", dict(inputs=3, hidden=1, outputs=2, singular_value="0.5", dps=6), ("1e-3", "0.05", "0.3", "10")),
+    ("V(eps) 3x1x2, s = 0.5, 15 digits", dict(inputs=3, hidden=1, outputs=2, singular_value="0.5", dps=15), ("1e-3", "0.05", "0.3", "10")),
+    ("V(eps) 3x1x3, s = 0.5, 6 digits", dict(inputs=3, hidden=1, outputs=3, singular_value="0.5", dps=6), ("1e-3", "0.3")),
     ("V(eps) 2x1x2, s = 0.5, 15 digits", dict(inputs=2, hidden=1, outputs=2, singular_value="0.5", dps=15), ("1e-6", "0.05", "0.3", "10")),
     # out of the rank-1 model's reach: L0 = 0.3²/2 = 0.045
     ("V(eps) 2x1x2, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=2, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.05", "0.3", "10")),
+    ("V(eps) 2x1x3, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=3, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.1", "0.3")),
 ]
 
 
