@@ -40,6 +40,10 @@ distribution function of σ is 1 − 2z^(N/4)·K_(N/2)(2√z)/Γ(N/2): one more 
 With s2 > 0 the target is out of reach (rank 2 > hidden = 1): K ≥ L0 = s2²/2 and the exponent is taken in
 ε − L0.
 
+With a zero target, two inputs (or outputs) and hidden H ≥ 2, 2K = s_b(l1X1 + l2X2) with l1, l2 the eigenvalues
+of the 2×2 Wishart matrix AᵀA and X1, X2 ~ χ²_N: one integral over g = (1 − v)/2 + v·D, v = (l1 − l2)/(l1 + l2),
+of the distribution function of a product of two Gamma variables (:func:`_two_sided_zero_target`).
+
 For ε > s²/8 (any ε, in fact) the event is sliced along m instead: with u = (Ba)_1 ~ N(0, s_b y) given y and
 ‖(Ba)_rest‖² ~ s_b y·χ²_(N_out−1), K < ε ⟺ ‖(Ba)_rest‖² < r² − (u − s)² with r = √(2ε), so
 
@@ -93,7 +97,8 @@ def two_layer_volume(
     """V(ε) and its exponent for the two-layer model (module docstring), precision contract.
 
     ``singular_value`` is the target's non-zero singular value s (0: zero target), or a sequence of its singular
-    values. Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1. One
+    values. Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1 or (through
+    the eigenvalues of a 2×2 Wishart matrix) inputs = 2 or outputs = 2. One
     non-zero singular value: inputs = 1 or outputs = 1 (any hidden size), by the Poisson mixture for ε ≤ s²/8
     and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε, through the laws of
     ‖a‖‖b‖ and of the product of two cosines (through the arcsine-sum law when one size is 2). Two non-zero
@@ -111,10 +116,12 @@ def two_layer_volume(
         s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
         given = list(singular_value) if isinstance(singular_value, (list, tuple)) else [singular_value]
         values = sorted((v for v in (real_number(v, "singular_value") for v in given) if v > 0), reverse=True)
-    if h > 1 and min(n_in, n_out) > 1:
+    if h > 1 and min(n_in, n_out) > 1 and not (min(n_in, n_out) == 2 and not values):
         raise ValueError(
-            f"hidden = {h} with inputs = {n_in} and outputs = {n_out}: the exact V(ε) covers hidden = 1, or inputs = 1 "
-            "or outputs = 1"
+            f"hidden = {h} with inputs = {n_in} and outputs = {n_out}"
+            + (f" and a target of rank {len(values)}" if values and min(n_in, n_out) == 2 else "")
+            + ": the exact V(ε) covers hidden = 1, or inputs = 1 or outputs = 1, or the zero target with inputs = 2 "
+            "or outputs = 2"
         )
     if len(given) > min(n_in, n_out):
         raise ValueError(
@@ -129,6 +136,15 @@ def two_layer_volume(
         )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
+    if not values and h > 1 and min(n_in, n_out) == 2:  # the Wishart eigenvalues of the 2-side (_two_sided_zero_target)
+
+        def wishart(refine: bool) -> list[mpmath.mpf]:
+            eps_ = mpmath.mpf(level)
+            volume, slope = _two_sided_zero_target(eps_, h, max(n_in, n_out), mpmath.mpf(s_a) * mpmath.mpf(s_b), refine)
+            return [volume, eps_ * slope / volume]
+
+        (volume, exponent), digits = with_precision_contract(wishart, dps, what)
+        return VolumePoint(level, volume, exponent, digits)
     if values and two_sided:  # rank one or two: one integral (two for N ≥ 3; _two_by_two); K ≥ L0 = s2²/2
         second = values[1] if len(values) == 2 else mpmath.mpf(0)
         floor = second**2 / 2
@@ -471,6 +487,69 @@ def _two_by_two(
     if refine:
         points = refined(points)
     return _quad_pair(integrand, points)
+
+
+def _two_sided_zero_target(
+    eps: mpmath.mpf, hidden: int, others: int, variance: mpmath.mpf, refine: bool
+) -> tuple[mpmath.mpf, mpmath.mpf]:
+    """(V(ε), V'(ε)) for the zero target with two inputs, ``hidden`` = H ≥ 2 and ``others`` = N outputs (or the
+    transpose), s_a·s_b = ``variance``.
+
+    Given A (H × 2), the N rows of B·A are N(0, s_b W) with W = AᵀA ~ Wishart_2(H, s_a I), so
+    2K = ‖BA‖² = s_b(l1 X1 + l2 X2), l1 ≥ l2 the eigenvalues of W and X1, X2 ~ χ²_N. The eigenvalue density
+    ∝ (l1 l2)^((H−3)/2)(l1 − l2) e^(−(l1+l2)/2) (Muirhead 2005, Thm 3.2.18) factorises in u = l1 + l2 ~ s_a·χ²_2H
+    and v = (l1 − l2)/u, with w = 1 − v² ~ Beta((H − 1)/2, 1); and X1 = S·D, X2 = S·(1 − D) with S ~ χ²_2N and
+    D ~ Beta(N/2, N/2) independent. So K = 2 s_a s_b·G_H·G_N·g, G_H, G_N ~ Gamma(H), Gamma(N) and
+    g = (1 − v)/2 + v·D, and
+
+      V(ε) = E_(w,D)[F(ε/(2 s_a s_b g))],   F(z) = P(G_H G_N ≤ z) = 1 − (2/Γ(N)) Σ_(k<H) z^((N+k)/2) K_(N−k)(2√z)/k!
+
+    (E[G_N^(−k) e^(−z/G_N)] = 2z^((N−k)/2) K_(N−k)(2√z)/Γ(N)), V'(ε) the same with F'(z)·z/ε, F' the density
+    2z^((H+N)/2−1) K_(H−N)(2√z)/(Γ(H)Γ(N)) of a product of two Gamma variables. F cancels to ~z^min(H,N) for
+    small z and is evaluated with as many more digits. One integral over g, of F times the density of g (a
+    Gauss hypergeometric function), scaled by F at g = 1 (mpmath stops on an absolute tolerance),
+    cut at g = 1/2 (where the range of v opens to 0) and, for small ε, near g ~ ε/(s_a s_b) where F saturates."""
+    gamma_h, gamma_n = mpmath.gamma(hidden), mpmath.gamma(others)
+
+    def cdf_and_density(z: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        root = 2 * mpmath.sqrt(z)
+        density = 2 * z ** (mpmath.mpf(hidden + others) / 2 - 1) * mpmath.besselk(hidden - others, root) / (gamma_h * gamma_n)
+        lost = min(hidden, others) * max(0, int(-mpmath.log10(z))) + 5 if z < 1 else 0
+        with mpmath.extradps(lost):
+            tail = sum(z ** (mpmath.mpf(others + k) / 2) * mpmath.besselk(others - k, root) / mpmath.factorial(k) for k in range(hidden))
+            return +(1 - 2 * tail / gamma_n), density
+
+    base = eps / variance  # z = base/(2g)
+    scale = cdf_and_density(base)[0]
+    half_n = mpmath.mpf(others) / 2
+    beta_d = mpmath.beta(half_n, half_n)
+
+    a, b = mpmath.mpf(hidden - 3) / 2, half_n - 1
+    g_norm = (hidden - 1) / beta_d / (2 * 4**b)
+
+    def g_density(g: mpmath.mpf) -> mpmath.mpf:
+        """f_g(g) = (H − 1)/B(N/2, N/2) · ∫_c^1 (1 − v²)^a ((v² − c²)/(4v²))^b dv, c = |2g − 1|, a = (H − 3)/2,
+        b = N/2 − 1 (v's density (H − 1)v(1 − v²)^a times D's at d = (g − (1 − v)/2)/v, over v); with t = v² and
+        t = c² + (1 − c²)s it is Euler's integral of ₂F₁ (DLMF 15.6.1):
+        ½·4^(−b)(1 − c²)^(a+b+1) c^(−2b−1) B(b + 1, a + 1) ₂F₁(b + ½, b + 1; a + b + 2; −(1 − c²)/c²),
+        and ½·4^(−b) B(a + 1, ½) at c = 0."""
+        c = abs(2 * g - 1)
+        if c == 0:
+            return g_norm * mpmath.beta(a + 1, mpmath.mpf(1) / 2)
+        if c >= 1:
+            return mpmath.mpf(0)
+        rest = 1 - c * c
+        return g_norm * rest ** (a + b + 1) * c ** (-2 * b - 1) * mpmath.beta(b + 1, a + 1) * mpmath.hyp2f1(b + mpmath.mpf(1) / 2, b + 1, a + b + 2, -rest / (c * c))
+
+    def at(g: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
+        z = base / (2 * g)
+        cdf, density = cdf_and_density(z)
+        weight = g_density(g) / scale
+        return weight * cdf, weight * density * z / eps
+
+    points = sorted({mpmath.mpf(0), mpmath.mpf(1) / 2, mpmath.mpf(1), *([base, base / 64] if base < mpmath.mpf(1) / 4 else [])})
+    volume, slope = _quad_pair(at, refined(points) if refine else points)
+    return volume * scale, slope * scale
 
 
 def _cosine_tail_steps(n: int) -> list[mpmath.mpf]:

@@ -223,6 +223,29 @@ def test_two_by_n_with_a_rank_one_target_agrees_with_the_product_of_cosines(othe
         assert abs(volume - other_volume) < 1e-15 * volume and abs(slope - other_slope) < 1e-12 * slope
 
 
+def test_zero_target_with_a_side_of_two_against_monte_carlo():
+    """2×2×2, zero target: the Wishart-eigenvalue reduction (one integral of a ₂F₁ density times the product-of-
+    Gammas law) against 10⁶ prior draws."""
+    point = two_layer_volume("0.1", 2, 2, 2, dps=10)
+    estimate, error = _monte_carlo("0.1", 2, 2, 2, s=0.0, draws=1_000_000)
+    assert abs(float(point.volume) - estimate) < 4 * error
+
+
+def test_zero_target_with_a_side_of_two_is_symmetric_in_hidden_and_the_other_side():
+    """2 → 3 → 2 against 2 → 2 → 3: H enters through the Wishart eigenvalues of the 2-side and N through the χ²_N
+    weights, two different parts of the reduction, yet V is the same (‖B·A‖² for Gaussian B: N×H, A: H×2 has the
+    law of ‖A'·B'‖² with the inner and outer sizes swapped)."""
+    one = two_layer_volume("0.01", 2, 3, 2, dps=10)
+    other = two_layer_volume("0.01", 2, 2, 3, dps=10)
+    assert abs(one.volume / other.volume - 1) < 1e-9 and abs(one.exponent / other.exponent - 1) < 1e-9
+
+
+def test_zero_target_with_a_side_of_two_reaches_the_learning_coefficient():
+    """2×2×2, zero target: d log V/d log ε → λ = 3/2, m = 1 (Aoyagi & Watanabe 2005)."""
+    point = two_layer_volume("1e-8", 2, 2, 2, dps=10)
+    assert abs(point.exponent - reduced_rank(2, 2, 2, 0).lam) < 1e-3
+
+
 def test_two_by_two_exponents_tend_to_the_learning_coefficients():
     """Rank one: d log V/d log ε → λ = 3/2 (Aoyagi & Watanabe, 2×1×2 with r = 1); rank two: the target is out of
     reach, and d log V/d log(ε − L0) → 3/2, the regular λ of the unique best rank-1 fit."""
@@ -245,7 +268,7 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("0.1", 2, 2, 2), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
+    [(("0.1", 3, 2, 3), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
      (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 3, ["0.5", "0.3"]), "rank two for hidden = 1 with inputs = 2 or outputs = 2"),
      (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0"),
