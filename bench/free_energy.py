@@ -56,6 +56,7 @@ TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_
     ("V(eps) 2x1x2, s = 0.5, 15 digits", dict(inputs=2, hidden=1, outputs=2, singular_value="0.5", dps=15), ("1e-6", "0.05", "0.3", "10")),
     # out of the rank-1 model's reach: L0 = 0.3²/2 = 0.045
     ("V(eps) 2x1x2, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=2, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.05", "0.3", "10")),
+    ("V(eps) 2x2x2, s = 0, 15 digits", dict(inputs=2, hidden=2, outputs=2, dps=15), ("10", "0.1", "1e-8")),
     ("V(eps) 2x1x3, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=3, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.1", "0.3")),
 ]
 
