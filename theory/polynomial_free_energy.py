@@ -65,8 +65,8 @@ __all__ = ["polynomial_thermodynamics"]
 
 _CUT = 60  # e^(−60) ≈ 1e-26 relative, deepened below by the working precision
 _LEVELS = (1.0, 8.0, 24.0, 64.0)  # the ladder of levels for a minimum of order 2 or 3 (see _ladder)
-_QUARTIC_LEVELS = (0.25,)  # added where q ~ t^k with k ≥ 3.5 at level 1
-_STEEP_LEVELS = (0.05, 0.5, 4.0)  # added where k ≥ 5
+_QUARTIC_LEVELS = (0.25,)  # added where q ~ t^k with k ≥ 3.5 below level 1
+_STEEP_LEVELS = (0.05, 0.5, 4.0)  # added where k ≥ 4.5 anywhere along the ladder
 _LINEAR_LEVELS = (4.0, 12.0, 40.0)  # added where k < 1.75 along the ladder (an edge where p' ≠ 0, or where q bends)
 
 
@@ -171,7 +171,7 @@ def _ladder(q: Sequence[float], length: float, top: float, bottom: float = 0.0) 
     if lowest is not None and highest > lowest:  # k along the ladder, in 24 steps
         steps = [lowest * (highest / lowest) ** (k / 23) for k in range(24)]
         slopes = [_slope(q, t) for t in steps]
-        if max(k for t, k in zip(steps, slopes) if probe is None or t <= probe) >= 3.5:
+        if max((k for t, k in zip(steps, slopes) if probe is None or t <= probe), default=0.0) >= 3.5:
             levels.update(_QUARTIC_LEVELS)
         if max(slopes) >= 4.5:
             levels.update(_STEEP_LEVELS)
@@ -180,21 +180,28 @@ def _ladder(q: Sequence[float], length: float, top: float, bottom: float = 0.0) 
     return sorted(t for t in (at(level) for level in levels if bottom < level < top) if t is not None)
 
 
+def _local(p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, rising: bool) -> tuple[list[float], float, int]:
+    """q(t) = |p(start ± t) − p(start)| on the monotone piece from ``start`` towards ``stop`` (p increasing away
+    from ``start`` when ``rising``), in double precision: (coefficients constant first, length, direction)."""
+    sign = 1 if stop > start else -1
+    direction = 1.0 if rising else -1.0
+    return [0.0, *(direction * float(c) for c in _taylor(p, start, sign)[1:])], float(abs(stop - start)), sign
+
+
 def _crossings(
     p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, rising: bool, top: float, bottom: float = 0.0
 ) -> list[gmpy2.mpfr]:
-    """The points between ``start`` and ``stop``, where p is monotone (increasing away from ``start`` when
-    ``rising``), at which |p − p(start)| crosses the levels of :func:`_ladder` between ``bottom`` and
-    ``top`` (only ``top`` itself when ``bottom`` = ``top``)."""
-    sign = 1 if stop > start else -1
-    direction = 1.0 if rising else -1.0
-    q = [0.0, *(direction * float(c) for c in _taylor(p, start, sign)[1:])]
-    length = float(abs(stop - start))
-    if bottom == top:
-        distances = [t for t in [_crossing(q, top, length)] if t is not None]
-    else:
-        distances = _ladder(q, length, top, bottom)
-    return [start + sign * gmpy2.mpfr(t) for t in distances]
+    """The points between ``start`` and ``stop`` at which q = |p − p(start)| crosses the levels of
+    :func:`_ladder` between ``bottom`` and ``top``."""
+    q, length, sign = _local(p, start, stop, rising)
+    return [start + sign * gmpy2.mpfr(t) for t in _ladder(q, length, top, bottom)]
+
+
+def _crossing_point(p: Sequence[gmpy2.mpfr], start: gmpy2.mpfr, stop: gmpy2.mpfr, level: float) -> list[gmpy2.mpfr]:
+    """The point between ``start`` and ``stop``, where p rises away from ``start``, at which p − p(start) = level
+    (none if rounding keeps it below ``level``)."""
+    q, length, sign = _local(p, start, stop, True)
+    return [start + sign * gmpy2.mpfr(t) for t in [_crossing(q, level, length)] if t is not None]
 
 
 def _stations(p: Sequence[gmpy2.mpfr], low: gmpy2.mpfr, high: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
@@ -230,7 +237,7 @@ def _inner_intervals(
                 height = float(v_upper - floor)
                 points += _crossings(p, upper, lower, False, rise, bottom=height - _LEVELS[-1])
         else:
-            points += _crossings(p, lower, upper, True, headroom, bottom=headroom)
+            points += _crossing_point(p, lower, upper, headroom)
         points.sort()
         intervals += zip(points, points[1:])
     return intervals
