@@ -99,6 +99,8 @@ def _start_in_child(compute: Callable[[bool], Sequence[mpmath.mpf]], refine: boo
             sender.send(("values", _evaluate(compute, refine, digits)))
         except BaseException as error:  # handed to the parent, which raises it
             sender.send(("error", error))
+        finally:  # no exit handlers or stdio flush: a lock held by another thread at the fork (a progress bar's
+            os._exit(0)  # refresh) would stay held in the child forever
 
     process = context.Process(target=work, daemon=True)
     process.start()
@@ -115,7 +117,10 @@ def _result_of_child(process, receiver, compute: Callable[[bool], Sequence[mpmat
         kind, payload = "lost", None
     finally:
         receiver.close()
-        process.join()
+        process.join(timeout=10)
+        if process.is_alive():  # it has answered (or died): nothing is lost
+            process.kill()
+            process.join()
     if kind == "error":
         raise payload
     if kind == "lost":
