@@ -316,6 +316,23 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
     return volume * size, slope * size
 
 
+def _gamma_product_density(z: mpmath.mpf, alpha: mpmath.mpf, beta: mpmath.mpf) -> mpmath.mpf:
+    """The density at z of G_α·G_β, the product of independent Gamma(α) and Gamma(β) variables:
+    2z^((α+β)/2−1) K_(α−β)(2√z)/(Γ(α)Γ(β))."""
+    return 2 * z ** ((alpha + beta) / 2 - 1) * mpmath.besselk(alpha - beta, 2 * mpmath.sqrt(z)) / (mpmath.gamma(alpha) * mpmath.gamma(beta))
+
+
+def _gamma_product_cdf(z: mpmath.mpf, alpha: int, beta: mpmath.mpf) -> mpmath.mpf:
+    """P(G_α·G_β ≤ z) for an integer α: 1 − E[e^(−z/G_β) Σ_(k<α) (z/G_β)^k/k!] =
+    1 − (2/Γ(β)) Σ_(k<α) z^((β+k)/2) K_(β−k)(2√z)/k!, as E[G_β^(−k) e^(−z/G_β)] = 2z^((β−k)/2) K_(β−k)(2√z)/Γ(β).
+    It cancels to ~z^min(α,β) for small z, and is evaluated with as many more digits."""
+    lost = int(min(alpha, beta)) * max(0, int(-mpmath.log10(z))) + 5 if z < 1 else 0
+    with mpmath.extradps(lost):
+        root = 2 * mpmath.sqrt(z)
+        tail = sum(z ** ((beta + k) / 2) * mpmath.besselk(beta - k, root) / mpmath.factorial(k) for k in range(alpha))
+        return +(1 - 2 * tail / mpmath.gamma(beta))
+
+
 def _hidden_one(
     eps: mpmath.mpf, norm2: mpmath.mpf, t_law: Callable, singular: Sequence[mpmath.mpf], n_in: int, n_out: int,
     variance: mpmath.mpf, refine: bool,
@@ -327,11 +344,10 @@ def _hidden_one(
     σ² − 2vσ + ‖M‖² − 2ε: beyond the largest, t* exceeds t's support and nothing qualifies) and at
     σ = √|‖M‖² − 2ε|, where t* is least (2ε < ‖M‖²) or crosses 0 (2ε > ‖M‖²). mpmath's tanh–sinh rule."""
     alpha, beta = mpmath.mpf(n_in) / 2, mpmath.mpf(n_out) / 2
-    gammas, scale = mpmath.gamma(alpha) * mpmath.gamma(beta), 4 * variance
+    scale = 4 * variance
 
-    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:
-        t = sigma * sigma / scale
-        return 4 * sigma / scale * t ** ((alpha + beta) / 2 - 1) * mpmath.besselk(alpha - beta, 2 * mpmath.sqrt(t)) / gammas
+    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:  # σ²/(4 s_a s_b) = G_α·G_β
+        return 2 * sigma / scale * _gamma_product_density(sigma * sigma / scale, alpha, beta)
 
     def integrand(sigma: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         if sigma == 0:
@@ -416,7 +432,6 @@ def _two_by_two(
     β = N/2, with F'(z) = 2^(2−β) x^(β−1) K_(β−1)(x)/Γ(β), x = 2√z; F is evaluated with log10(1/z) more digits
     where z < 1, which its cancellation costs."""
     big, small, norm2 = (s1 + s2) / 2, (s1 - s2) / 2, s1 * s1 + s2 * s2
-    root_v = mpmath.sqrt(variance)
 
     def arcsine_sum_density(tau: mpmath.mpf) -> mpmath.mpf:
         a, b, c, d = sorted([big, -big, tau + small, tau - small], reverse=True)
@@ -438,9 +453,8 @@ def _two_by_two(
 
     def sigma_cdf(sigma: mpmath.mpf) -> mpmath.mpf:
         z = sigma * sigma / (4 * variance)
-        if others > 2:  # 1 − 2 z^(β/2) K_β(2√z)/Γ(β), which cancels to ~z/(β − 1) for small z
-            with mpmath.extradps(max(0, int(-mpmath.log10(z))) + 5 if z < 1 else 0):
-                return +(1 - 2 * z ** (beta / 2) * mpmath.besselk(beta, 2 * mpmath.sqrt(z)) / mpmath.gamma(beta))
+        if others > 2:  # 1 − 2 z^(β/2) K_β(2√z)/Γ(β)
+            return _gamma_product_cdf(z, 1, beta)
         if z > 1:
             return 1 - 2 * mpmath.sqrt(z) * mpmath.besselk(1, 2 * mpmath.sqrt(z))
         total, term, log_z, k = mpmath.mpf(0), z, mpmath.log(z), 0  # term = z^(k+1)/(k!(k+1)!)
@@ -452,9 +466,8 @@ def _two_by_two(
             k += 1
             term *= z / (k * (k + 1))
 
-    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:  # F'(z)·dz/dσ, x = 2√z = σ/√(s_a s_b)
-        x = sigma / root_v
-        return 2 ** (2 - beta) * x ** (beta - 1) * mpmath.besselk(beta - 1, x) / mpmath.gamma(beta) * sigma / (2 * variance)
+    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:  # F'(z)·dz/dσ, z = σ²/(4 s_a s_b)
+        return _gamma_product_density(sigma * sigma / (4 * variance), mpmath.mpf(1), beta) * sigma / (2 * variance)
 
     def parts(tau: mpmath.mpf, spread: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
         """The two integrands at τ with D = spread, the second times D (which cancels the 1/D)."""
@@ -506,18 +519,12 @@ def _two_sided_zero_target(
 
     (E[G_N^(−k) e^(−z/G_N)] = 2z^((N−k)/2) K_(N−k)(2√z)/Γ(N)), V'(ε) the same with F'(z)·z/ε, F' the density
     2z^((H+N)/2−1) K_(H−N)(2√z)/(Γ(H)Γ(N)) of a product of two Gamma variables. F cancels to ~z^min(H,N) for
-    small z and is evaluated with as many more digits. One integral over g, of F times the density of g (a
-    Gauss hypergeometric function), scaled by F at g = 1 (mpmath stops on an absolute tolerance),
+    small z and is evaluated with as many more digits (:func:`_gamma_product_cdf`). One integral over g, of F
+    times the density of g (a Gauss hypergeometric function), scaled by F at g = 1/2 (mpmath stops on an
+    absolute tolerance),
     cut at g = 1/2 (where the range of v opens to 0) and, for small ε, near g ~ ε/(s_a s_b) where F saturates."""
-    gamma_h, gamma_n = mpmath.gamma(hidden), mpmath.gamma(others)
-
     def cdf_and_density(z: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        root = 2 * mpmath.sqrt(z)
-        density = 2 * z ** (mpmath.mpf(hidden + others) / 2 - 1) * mpmath.besselk(hidden - others, root) / (gamma_h * gamma_n)
-        lost = min(hidden, others) * max(0, int(-mpmath.log10(z))) + 5 if z < 1 else 0
-        with mpmath.extradps(lost):
-            tail = sum(z ** (mpmath.mpf(others + k) / 2) * mpmath.besselk(others - k, root) / mpmath.factorial(k) for k in range(hidden))
-            return +(1 - 2 * tail / gamma_n), density
+        return _gamma_product_cdf(z, hidden, mpmath.mpf(others)), _gamma_product_density(z, mpmath.mpf(hidden), mpmath.mpf(others))
 
     base = eps / variance  # z = base/(2g)
     scale = cdf_and_density(base)[0]
