@@ -57,6 +57,7 @@ import numpy as np
 import sympy
 
 from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
+from theory.gauss_legendre import gauss_legendre, node_count
 from theory.precision import input_precision, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.validation import polynomial_prior
@@ -244,43 +245,10 @@ def _inner_intervals(
 
 
 @functools.lru_cache(maxsize=32)
-def _nodes(count: int, prec: int) -> tuple[tuple[mpmath.mpf, mpmath.mpf], ...]:
-    """The ``count``-node Gauss–Legendre rule on [−1, 1] at ``prec`` bits, computed once: the roots x of P_count
-    by Newton's method from Tricomi's estimate cos(π(k − 1/4)/(count + 1/2)), and the weights
-    2/((1 − x²) P'_count(x)²) (Abramowitz & Stegun 25.4.29), P and P' from the three-term recurrence."""
-    rule = []
-    with mpmath.workprec(prec + 20):
-        for k in range(1, count + 1):
-            x = mpmath.cos(mpmath.pi * (k - mpmath.mpf(1) / 4) / (count + mpmath.mpf(1) / 2))
-            for _ in range(100):
-                previous, value = mpmath.mpf(1), x
-                for j in range(2, count + 1):
-                    previous, value = value, ((2 * j - 1) * x * value - (j - 1) * previous) / j
-                derivative = count * (x * value - previous) / (x * x - 1)
-                step = value / derivative
-                x -= step
-                if abs(step) < mpmath.mpf(2) ** (-prec - 10):
-                    break
-            rule.append((x, 2 / ((1 - x * x) * derivative * derivative)))
-    with mpmath.workprec(prec):
-        return tuple((+x, +w) for x, w in rule)
-
-
-def _node_count(dps: int, refine: bool) -> int:
-    """Gauss–Legendre nodes per interval for ``dps`` requested digits: 12 up to 12 digits, 24 (~35 digits on
-    the level intervals) up to 30, else 48. The contract's refined run takes a third more (16, 32, 64) on the
-    same intervals at both levels: a different rule, whose agreement shows that every interval is resolved (the
-    inner level intervals hold no feature to be found by splitting them, p being monotone on each; the outer
-    cuts come from the features of the inner integral)."""
-    count = 12 if dps <= 12 else 24 if dps <= 30 else 48
-    return count + count // 3 if refine else count
-
-
-@functools.lru_cache(maxsize=32)
 def _mpfr_pairs(count: int, prec: int) -> tuple[tuple[gmpy2.mpfr, gmpy2.mpfr, gmpy2.mpfr], ...]:
     """The Gauss–Legendre nodes ±x as (x, x², w) for x > 0, in MPFR (the rules used have no node at 0)."""
     with gmpy2.context(precision=prec):
-        return tuple((_to_mpfr(x), _to_mpfr(x * x), _to_mpfr(w)) for x, w in _nodes(count, prec) if x > 0)
+        return tuple((_to_mpfr(x), _to_mpfr(x * x), _to_mpfr(w)) for x, w in gauss_legendre(count, prec) if x > 0)
 
 
 def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> tuple[list[gmpy2.mpfr], list[gmpy2.mpfr]]:
@@ -298,7 +266,7 @@ def _even_odd(p: Sequence[gmpy2.mpfr], centre: gmpy2.mpfr, half: gmpy2.mpfr) -> 
 def _coefficient_weights(count: int, prec: int) -> tuple[tuple[mpmath.mpf, ...], ...]:
     """Weights turning values at the N Gauss–Legendre nodes into the Legendre coefficients a_0, a_(N−2),
     a_(N−1) of their interpolant: a_k = (2k + 1)/2 · Σ_i w_i P_k(x_i) f(x_i) (exact for degree < N)."""
-    nodes = _nodes(count, prec)
+    nodes = gauss_legendre(count, prec)
     with mpmath.workprec(prec):
         return tuple(
             tuple((2 * k + 1) * w * mpmath.legendre(k, x) / 2 for x, w in nodes) for k in (0, len(nodes) - 2, len(nodes) - 1)
@@ -316,7 +284,7 @@ def _adaptive(
     N-node rule's error is about (b − a)·a_(2N) ≈ (b − a)·a_(N−1)²/a_0; it is conservative when they decay
     more slowly, as for a sub-dominant term e^(−n x⁶) of the inner integral that log f does not show.
     """
-    nodes = _nodes(count, mpmath.mp.prec)
+    nodes = gauss_legendre(count, mpmath.mp.prec)
     weights = _coefficient_weights(count, mpmath.mp.prec)
 
     def rule(a: mpmath.mpf, b: mpmath.mpf) -> tuple[list[mpmath.mpf], list[mpmath.mpf]]:
@@ -558,7 +526,7 @@ class _Integrator:
 
     def __init__(self, terms, n, ranges, gaussian_var, refine, dps, centres, tolerance):
         self.n, self.refine, self.centres, self.tolerance = n, refine, centres, tolerance
-        self.count = _node_count(dps, refine)
+        self.count = node_count(dps, refine)
         self.loss = {e: mpmath.mpf(c.numerator) / c.denominator for e, c in terms.items()}
         self.quadratic = mpmath.mpf(0) if gaussian_var is None else 1 / (2 * gaussian_var)
         self.cut = _CUT + 2.3 * mpmath.mp.dps

@@ -5,6 +5,7 @@ import mpmath
 import pytest
 
 from theory import polynomial, polynomial_free_energy, polynomial_thermodynamics
+from theory.gauss_legendre import gauss_legendre
 
 
 @pytest.mark.parametrize("n", [1, 10**4, 10**12])
@@ -153,18 +154,6 @@ def test_a_cusp_agrees_with_the_other_order_of_integration():
         assert abs(a - b) < mpmath.mpf(10) ** -19 * abs(b)
 
 
-def test_gauss_legendre_rules_of_any_size_against_mpmath_and_exactness():
-    # the 24-node rule equals mpmath's; the 32-node rule integrates x^62 exactly and not x^64
-    with mpmath.workdps(40):
-        ours = polynomial_free_energy._nodes(24, mpmath.mp.prec)
-        theirs = mpmath.calculus.quadrature.GaussLegendre(mpmath.mp).calc_nodes(4, mpmath.mp.prec)
-        for (x, w), (u, v) in zip(sorted(ours), sorted(theirs)):
-            assert abs(x - u) < mpmath.mpf(10) ** -38 and abs(w - v) < mpmath.mpf(10) ** -38
-        rule = polynomial_free_energy._nodes(32, mpmath.mp.prec)
-        assert abs(mpmath.fsum(w * x**62 for x, w in rule) - mpmath.mpf(2) / 63) < mpmath.mpf(10) ** -38
-        assert abs(mpmath.fsum(w * x**64 for x, w in rule) - mpmath.mpf(2) / 65) > mpmath.mpf(10) ** -20
-
-
 @pytest.mark.parametrize(
     ("label", "coefficients", "low"),
     [
@@ -185,7 +174,7 @@ def test_the_level_ladder_integrates_to_34_digits_with_24_nodes(label, coefficie
         stations, values = polynomial_free_energy._stations(p, gmpy2.mpfr(low), gmpy2.mpfr(1))
         intervals = polynomial_free_energy._inner_intervals(p, stations, values, (stations[0], stations[-1]), 200, float(min(values)))
         f = lambda y: mpmath.exp(-polynomial_free_energy._to_mpf(polynomial.horner(p, polynomial_free_energy._to_mpfr(y))))
-        rule = polynomial_free_energy._nodes(24, mpmath.mp.prec)
+        rule = gauss_legendre(24, mpmath.mp.prec)
         ours = reference = mpmath.mpf(0)
         for a, b in intervals:
             a, b = polynomial_free_energy._to_mpf(a), polynomial_free_energy._to_mpf(b)

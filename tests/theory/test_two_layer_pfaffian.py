@@ -1,0 +1,107 @@
+"""The zero-target Pfaffian path of the two-layer model against independent references: the radial (one-sided)
+path, the 2×2 Wishart quadrature, Monte Carlo over every weight, the symmetry of Z in all three sizes, the prior
+mean of K, and Aoyagi & Watanabe's λ."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics
+from theory.two_layer import _thermo_point
+from theory.two_layer_pfaffian import _thermodynamics, zero_target_thermodynamics
+from theory.two_layer_wishart import wishart_moments
+
+
+def _values(point):
+    return point.free_energy, point.lambda_eff, point.heat_capacity
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 3, 2), (3, 1, 4), (4, 1, 1)])
+@pytest.mark.parametrize("n", ["10", "1e6"])
+def test_one_row_pfaffian_equals_the_radial_integral(inputs, hidden, outputs, n):
+    """p = 1 (the bordered 2×2 Pfaffian, Z = ∫ φ_0) against ``theory.two_layer``'s radial integral in r = ‖a‖ with
+    tanh–sinh quadrature: a different variable, rule and normalisation (χ² instead of Muirhead's constant)."""
+    radial = two_layer_thermodynamics(n, [0], inputs, hidden, outputs, dps=25)
+    one = mpmath.mpf(1)
+    pfaffian = zero_target_thermodynamics(mpmath.mpf(n), inputs, hidden, outputs, one, one, 25, n)
+    for a, b in zip(_values(pfaffian), _values(radial)):
+        assert abs(a - b) < mpmath.mpf(10) ** -23 * abs(b)
+
+
+@pytest.mark.parametrize("n", ["1e-3", "10", "1e8", "1e16"])
+def test_z_is_symmetric_in_all_three_sizes(n):
+    """With M = 0, Z = E exp(−(n/2)‖BA‖²) is symmetric under transposition (N_in ↔ N_out) and under H ↔ N_in
+    (det(I + γXᵀX)^(−a) = E_Y exp(−(γ/2)‖YXᵀ‖²) with Y Gaussian makes the Wishart's p the inner size). The three
+    assignments of {3, 4, 5} give different Pfaffians: p = 3 with q, N_out = 4, 5 or 5, 4 (odd, bordered) and p = 4,
+    q = 5, N_out = 3 (even)."""
+    with mpmath.workdps(40):
+        gamma = mpmath.mpf(n)
+        triples = [_thermodynamics(p, q, no, gamma, False, 30) for p, q, no in [(3, 4, 5), (3, 5, 4), (4, 5, 3)]]
+        for other in triples[1:]:
+            for a, b in zip(other, triples[0]):
+                assert abs(a - b) < mpmath.mpf(10) ** -32 * abs(b)
+
+
+def test_prior_mean_of_the_loss_fixes_the_normalising_constant():
+    """As n → 0, F(n)/n and λ_eff(n)/n → E_prior[K] = ½·N_in·H·N_out·s_a·s_b: checks Muirhead's constant c_(p,q)
+    (closed form) against the quadrature of the Pfaffian at γ → 0, with unequal prior variances."""
+    n = mpmath.mpf("1e-12")
+    point = two_layer_thermodynamics(n, [0], 3, 4, 5, prior_var=("0.5", "2"), dps=20)
+    expected = mpmath.mpf(3 * 4 * 5) / 2 * mpmath.mpf("0.5") * 2
+    with mpmath.workdps(20):
+        assert abs(point.free_energy / n - expected) < 1e-10 * expected
+        assert abs(point.lambda_eff / n - expected) < 1e-10 * expected
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(3, 3, 3), (3, 2, 4)])
+def test_agrees_with_monte_carlo_over_every_weight(inputs, hidden, outputs):
+    """No reduction at all: Z = E[exp(−nK)] and E_n[K] averaged over 4·10⁶ prior draws of (A, B)."""
+    n = 2.0
+    rng = np.random.default_rng(2)
+    weights, losses = [], []
+    for _ in range(4):
+        a = rng.standard_normal((1_000_000, hidden, inputs))
+        b = rng.standard_normal((1_000_000, outputs, hidden))
+        loss = 0.5 * np.sum((b @ a) ** 2, axis=(1, 2))
+        weights.append(np.exp(-n * loss))
+        losses.append(loss)
+    weight, loss = np.concatenate(weights), np.concatenate(losses)
+    z, z_se = weight.mean(), weight.std() / np.sqrt(weight.size)
+    point = two_layer_thermodynamics(n, [0], inputs, hidden, outputs, dps=12)
+    assert abs(float(point.free_energy) + np.log(z)) < 4 * z_se / z
+    energy = np.mean(weight * loss) / z
+    assert abs(float(point.lambda_eff) - n * energy) < n * energy * 8 * z_se / z + 1e-3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("hidden", "n"), [(2, "10"), (3, "1e3")])
+def test_equals_the_two_by_two_wishart_quadrature(hidden, n):
+    """Two inputs and outputs: the 2-D integral over the 2×2 Wishart eigenvalues (``theory.two_layer_wishart``,
+    Bessel functions of the rotation, tanh–sinh-free Gauss–Legendre in r and q) with s_1 = s_2 = 0."""
+    zero, one = mpmath.mpf(0), mpmath.mpf(1)
+    wishart = _thermo_point(mpmath.mpf(n), lambda m, refine: wishart_moments(m, zero, zero, hidden, 2, one, one, refine), 8, n)
+    pfaffian = two_layer_thermodynamics(n, [0], 2, hidden, 2, dps=20)
+    for a, b in zip(_values(pfaffian), _values(wishart)):
+        assert abs(a - b) < mpmath.mpf(10) ** -7 * abs(b)
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(3, 2, 3), (3, 4, 5), (6, 6, 6), (3, 3, 3)])
+def test_reaches_aoyagi_watanabes_coefficient(inputs, hidden, outputs):
+    """λ_eff(n) → λ − (m − 1)/log n (Aoyagi & Watanabe 2005) at n = 10¹⁶: within 10⁻⁵ for m = 1; for m = 2 the
+    next correction is O(1/log² n) ≈ 7·10⁻⁴ (3×3×3: λ = 7/2)."""
+    lc = reduced_rank(inputs, outputs, hidden, 0)
+    point = two_layer_thermodynamics("1e16", [0], inputs, hidden, outputs, dps=15)
+    tolerance = 1e-5 if lc.multiplicity == 1 else 5e-3
+    assert abs(point.lambda_eff - slt_lambda_eff(lc, point.n)) < tolerance
+    if lc.multiplicity == 1:
+        assert abs(point.heat_capacity - lc.lam) < tolerance
+
+
+def test_heat_capacity_identity_and_sign():
+    """C = λ_eff − dλ_eff/d log n by a central difference in log n, and C > 0."""
+    n, h = mpmath.mpf(100), mpmath.mpf("1e-5")
+    lo, mid, hi = (two_layer_thermodynamics(n * mpmath.exp(k * h), [0], 3, 3, 4, dps=25) for k in (-1, 0, 1))
+    with mpmath.workdps(25):
+        slope = (hi.lambda_eff - lo.lambda_eff) / (2 * h)
+        assert abs(mid.heat_capacity - (mid.lambda_eff - slope)) < mpmath.mpf("1e-8")
+    assert all(p.heat_capacity > 0 for p in (lo, mid, hi))
