@@ -63,6 +63,7 @@ import mpmath
 
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
+from theory.two_layer_pfaffian import zero_target_volume
 from theory.validation import positive_int, real_number
 
 __all__ = ["two_layer_volume"]
@@ -97,8 +98,9 @@ def two_layer_volume(
     """V(ε) and its exponent for the two-layer model (module docstring), precision contract.
 
     ``singular_value`` is the target's non-zero singular value s (0: zero target), or a sequence of its singular
-    values. Zero target: hidden = 1 with any sizes, or any hidden size with inputs = 1 or outputs = 1 or (through
-    the eigenvalues of a 2×2 Wishart matrix) inputs = 2 or outputs = 2. One
+    values. Zero target: any sizes — hidden = 1, or any hidden size with inputs = 1 or outputs = 1, or (through
+    the eigenvalues of a 2×2 Wishart matrix) inputs = 2 or outputs = 2, or (a Pfaffian over the Wishart
+    spectrum, inverted from Z(n) by Talbot's rule: ``theory.two_layer_pfaffian``) both sides above 2. One
     non-zero singular value: inputs = 1 or outputs = 1 (any hidden size), by the Poisson mixture for ε ≤ s²/8
     and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε, through the laws of
     ‖a‖‖b‖ and of the product of two cosines (through the arcsine-sum law when one size is 2). Two non-zero
@@ -116,12 +118,10 @@ def two_layer_volume(
         s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
         given = list(singular_value) if isinstance(singular_value, (list, tuple)) else [singular_value]
         values = sorted((v for v in (real_number(v, "singular_value") for v in given) if v > 0), reverse=True)
-    if h > 1 and min(n_in, n_out) > 1 and not (min(n_in, n_out) == 2 and not values):
+    if h > 1 and min(n_in, n_out) > 1 and values:
         raise ValueError(
-            f"hidden = {h} with inputs = {n_in} and outputs = {n_out}"
-            + (f" and a target of rank {len(values)}" if values and min(n_in, n_out) == 2 else "")
-            + ": the exact V(ε) covers hidden = 1, or inputs = 1 or outputs = 1, or the zero target with inputs = 2 "
-            "or outputs = 2"
+            f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {len(values)}: the exact V(ε) "
+            "covers hidden = 1, or inputs = 1 or outputs = 1, or the zero target"
         )
     if len(given) > min(n_in, n_out):
         raise ValueError(
@@ -136,6 +136,8 @@ def two_layer_volume(
         )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
+    if not values and h > 1 and min(n_in, n_out) > 2:  # the Wishart spectrum of any size: a Pfaffian (Laplace inversion)
+        return zero_target_volume(level, n_in, h, n_out, s_a, s_b, dps)
     if not values and h > 1 and min(n_in, n_out) == 2:  # the Wishart eigenvalues of the 2-side (_two_sided_zero_target)
 
         def wishart(refine: bool) -> list[mpmath.mpf]:

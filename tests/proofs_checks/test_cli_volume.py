@@ -30,7 +30,7 @@ def test_two_layer_human_output_labels_exact_and_limit(sltv):
         (["polynomial", "x**2", "--eps", "1e-2,x", "--box", "-1,1"], "--eps expects"),
         (["polynomial", "x**2", "--eps", "1e-2"], "exactly one prior"),
         (["polynomial", "w**2 + x**2 + y**2 + z**2", "--eps", "1e-2", "--box", "-1,1"], "d ≤ 3"),
-        (["two-layer", "--inputs", "3", "--hidden", "3", "--outputs", "3", "--eps", "1e-3"], "covers hidden = 1"),
+        (["two-layer", "--inputs", "3", "--hidden", "3", "--outputs", "3", "--eps", "1e-3", "--singular-values", "0.5"], "covers hidden = 1"),
         (["two-layer", "--inputs", "3", "--hidden", "1", "--outputs", "3", "--eps", "0.1", "--singular-values", "0.5,0.3"], "rank two for hidden = 1"),
         (["two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.01", "--singular-values", "0.5,0.3"], "least loss L0"),
         (["two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0", "--singular-value", "0.5"], "eps must be a finite positive"),

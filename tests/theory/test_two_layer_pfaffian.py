@@ -1,14 +1,14 @@
 """The zero-target Pfaffian path of the two-layer model against independent references: the radial (one-sided)
-path, the 2×2 Wishart quadrature, Monte Carlo over every weight, the symmetry of Z in all three sizes, the prior
-mean of K, and Aoyagi & Watanabe's λ."""
+path, the 2×2 Wishart quadrature and reduction, Monte Carlo over every weight, the symmetry of Z in all three
+sizes, the prior mean of K, and Aoyagi & Watanabe's λ; for Z(n) and for V(ε) (Laplace inversion)."""
 
 import mpmath
 import numpy as np
 import pytest
 
-from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics
+from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics, two_layer_volume
 from theory.two_layer import _thermo_point
-from theory.two_layer_pfaffian import _thermodynamics, zero_target_thermodynamics
+from theory.two_layer_pfaffian import _thermodynamics, zero_target_thermodynamics, zero_target_volume
 from theory.two_layer_wishart import wishart_moments
 
 
@@ -105,3 +105,47 @@ def test_heat_capacity_identity_and_sign():
         slope = (hi.lambda_eff - lo.lambda_eff) / (2 * h)
         assert abs(mid.heat_capacity - (mid.lambda_eff - slope)) < mpmath.mpf("1e-8")
     assert all(p.heat_capacity > 0 for p in (lo, mid, hi))
+
+
+# V(ε) by Laplace inversion of the Pfaffian at complex n
+
+
+@pytest.mark.parametrize(("hidden", "eps"), [(2, "1e-4"), pytest.param(3, "0.1", marks=pytest.mark.slow), (3, "3")])
+def test_volume_equals_the_two_by_two_wishart_reduction(hidden, eps):
+    """Two inputs and two outputs: ``theory.two_layer_volume``'s real-variable reduction (a ₂F₁ density of the
+    Wishart eigenvalue ratio times the distribution function of a product of Gamma variables), no Laplace
+    transform at all."""
+    one = mpmath.mpf(1)
+    wishart = two_layer_volume(eps, 2, hidden, 2, dps=12)
+    pfaffian = zero_target_volume(mpmath.mpf(eps), 2, hidden, 2, one, one, 12)
+    assert abs(pfaffian.volume - wishart.volume) < 1e-11 * wishart.volume
+    assert abs(pfaffian.exponent - wishart.exponent) < 1e-10
+
+
+def test_one_row_volume_equals_the_incomplete_gamma_integral():
+    """p = 1 (hidden = 1): V = E_y[P(N_out/2, ε/(s_b y))] over ‖a‖² (``theory.two_layer_volume``), unequal priors."""
+    reference = two_layer_volume("0.02", 3, 1, 4, prior_var=("0.5", "2"), dps=12)
+    pfaffian = zero_target_volume(mpmath.mpf("0.02"), 3, 1, 4, mpmath.mpf("0.5"), mpmath.mpf(2), 12)
+    assert abs(pfaffian.volume - reference.volume) < 1e-11 * reference.volume
+    assert abs(pfaffian.exponent - reference.exponent) < 1e-10
+
+
+def test_volume_agrees_with_monte_carlo_over_every_weight():
+    """3 → 3 → 3: the fraction of 4·10⁶ prior draws of (A, B) with ½‖BA‖² < ε, at two levels."""
+    rng = np.random.default_rng(3)
+    losses = np.concatenate([
+        0.5 * np.sum((rng.standard_normal((1_000_000, 3, 3)) @ rng.standard_normal((1_000_000, 3, 3))) ** 2, axis=(1, 2))
+        for _ in range(4)
+    ])  # fmt: skip
+    for eps in (1.0, 4.0):
+        fraction = np.mean(losses < eps)
+        se = np.sqrt(fraction * (1 - fraction) / losses.size)
+        point = two_layer_volume(str(eps), 3, 3, 3, dps=8)
+        assert abs(float(point.volume) - fraction) < 4 * se
+
+
+def test_volume_exponent_reaches_aoyagi_watanabes_coefficient():
+    """d log V/d log ε → λ as ε → 0 (m = 1 for 3 → 3 → 4: λ = 4, V ~ c·ε⁴)."""
+    lc = reduced_rank(3, 4, 3, 0)
+    point = two_layer_volume("1e-10", 3, 3, 4, dps=10)
+    assert lc.multiplicity == 1 and abs(point.exponent - lc.lam) < 1e-3

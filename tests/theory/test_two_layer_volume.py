@@ -272,7 +272,7 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("0.1", 3, 2, 3), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
+    [(("0.1", 3, 2, 3, "0.5"), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
      (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 3, ["0.5", "0.3"]), "rank two for hidden = 1 with inputs = 2 or outputs = 2"),
      (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0"),
