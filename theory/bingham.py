@@ -37,7 +37,7 @@ from typing import NamedTuple
 import mpmath
 from mpmath.calculus.inverselaplace import FixedTalbot
 
-__all__ = ["bingham_moments"]
+__all__ = ["bingham_moments", "talbot_rule"]
 
 
 class _TalbotRule(NamedTuple):
@@ -49,7 +49,7 @@ class _TalbotRule(NamedTuple):
 
 
 @functools.lru_cache(maxsize=16)
-def _talbot_rule(dps: int) -> _TalbotRule:
+def talbot_rule(dps: int) -> _TalbotRule:
     """mpmath's fixed-Talbot nodes at t = 1 for ``dps`` target digits, with the weights of its time-domain sum
     (Abate & Valkó 2004, as documented in ``FixedTalbot.calc_time_domain_solution``: γ_0 = ½e^r,
     γ_k = e^(p_k)·[1 + iθ_k(1 + cot²θ_k) − i·cot θ_k], θ_k = kπ/M, all times 2/5) formed once, so that each β
@@ -74,7 +74,7 @@ def bingham_moments(beta: mpmath.mpf, squares: Sequence[mpmath.mpf], dim: int) -
         return mpmath.mpf(0), mpmath.mpf(1), mpmath.mpf(0), mpmath.mpf(0)
     if len(squares) > dim:
         raise ValueError(f"{len(squares)} non-zero λ on the sphere S^{dim - 1}: at most {dim}")
-    rule = _talbot_rule(mpmath.mp.dps)
+    rule = talbot_rule(mpmath.mp.dps)
     top = max(squares)
     with mpmath.workdps(rule.dps_goal):
         shift = beta * top

@@ -1,6 +1,6 @@
 """Exact finite-n thermodynamics of the two-layer linear model with one hidden unit, or one input (output);
-two inputs (outputs) with H ≥ 2 hidden units go through ``theory.two_layer_wishart``, and a zero target with
-H ≥ 2 and both sides ≥ 2 through ``theory.two_layer_pfaffian``.
+targets of rank ≤ 1 with H ≥ 2 and both sides ≥ 2 go through ``theory.two_layer_pfaffian``, and two inputs
+(outputs) with H ≥ 2 and a rank-2 target through ``theory.two_layer_wishart``.
 
 Model (REFERENCES §5): K(A, B) = ½‖B·A − M‖_F² with A: H×N_in ~ N(0, s_a) and B: N_out×H ~ N(0, s_b)
 entrywise, M = N_out×N_in with singular values s_1, s_2, …. Integrating B out exactly,
@@ -37,7 +37,7 @@ import mpmath
 from theory.bingham import bingham_moments
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
-from theory.two_layer_pfaffian import zero_target_thermodynamics
+from theory.two_layer_pfaffian import pfaffian_thermodynamics
 from theory.two_layer_wishart import bessel_i012, wishart_moments
 from theory.validation import positive_int, real_number
 
@@ -206,11 +206,11 @@ def two_layer_thermodynamics(
         n: sample size (> 0; any real, e.g. ``"1e12"``).
         singular_values: the target's singular values (at most min(inputs, outputs); missing ones are 0).
         inputs, hidden, outputs: N_in, H, N_out. Exact evaluation covers hidden = 1 with any sizes and singular
-            values (three or more non-zero ones through ``theory.bingham``); a zero target with any sizes (for
-            H ≥ 2 and both sides ≥ 2 a Pfaffian, ``theory.two_layer_pfaffian``, about a second per point); and
-            any hidden size when inputs ≤ 2 or outputs ≤ 2 (with 2 on the smaller side, H ≥ 2 and a non-zero
-            target it is a 2-D integral, ``theory.two_layer_wishart``, about a minute per point at 6–10 digits);
-            other cases raise ``ValueError``.
+            values (three or more non-zero ones through ``theory.bingham``); a target of rank ≤ 1 with any sizes
+            (for H ≥ 2 and both sides ≥ 2 a Pfaffian, ``theory.two_layer_pfaffian``: about a second per point for
+            the zero target, tens of seconds for rank one); and any target when inputs ≤ 2 or outputs ≤ 2 (with 2
+            on the smaller side, H ≥ 2 and rank 2 a 2-D integral, ``theory.two_layer_wishart``, about a minute per
+            point at 6–10 digits); other cases (rank ≥ 2, H ≥ 2, both sides ≥ 3) raise ``ValueError``.
         prior_var: s_a = s_b, or the pair (s_a, s_b), of the Gaussian priors on A and B.
         dps: significant digits to guarantee.
     """
@@ -229,14 +229,14 @@ def two_layer_thermodynamics(
     if s_a == 0 or s_b == 0:
         raise ValueError(f"prior variances must be positive, got {prior_var!r}")
     nonzero = [s for s in values if s != 0]
-    if h > 1 and not nonzero and min(n_in, n_out) > 1:  # any sizes: a Pfaffian of 2-D integrals
-        return zero_target_thermodynamics(size, n_in, h, n_out, s_a, s_b, dps, n)
+    if h > 1 and len(nonzero) <= 1 and min(n_in, n_out) > 1:  # any sizes: Pfaffians of 2-D integrals
+        return pfaffian_thermodynamics(size, nonzero[0] if nonzero else 0, n_in, h, n_out, s_a, s_b, dps, n)
     if h > 1:  # transpose so that N_in = min(N_in, N_out): 1 (radial integral) or 2 (2×2 Wishart, 2-D integral)
         if min(n_in, n_out) > 2:
             raise ValueError(
-                f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a non-zero target: exact evaluation with "
-                "hidden > 1 needs inputs ≤ 2 or outputs ≤ 2 (or a zero target); use the sampling layer "
-                "(two_layer_gibbs) for larger sizes"
+                f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {len(nonzero)}: exact "
+                "evaluation with hidden > 1 covers targets of rank ≤ 1 at any sizes, and any target when inputs ≤ 2 "
+                "or outputs ≤ 2; use the sampling layer (two_layer_gibbs) for the rest"
             )
         if n_in > n_out:
             n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a

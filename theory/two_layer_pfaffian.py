@@ -54,15 +54,17 @@ from __future__ import annotations
 
 import functools
 import operator
+from collections.abc import Callable
 
 import mpmath
 from mpmath.libmp import to_fixed
 
+from theory.bingham import talbot_rule
 from theory.gauss_legendre import cumulative_weights, gauss_legendre, node_count
 from theory.precision import with_precision_contract
 from theory.thermodynamics import ThermoPoint, VolumePoint
 
-__all__ = ["zero_target_thermodynamics", "zero_target_volume"]
+__all__ = ["pfaffian_thermodynamics", "zero_target_volume"]
 
 GUARD_DIGITS = 5  # as in ``theory.two_layer``: the contract's runs keep ≥ 5 digits of margin over those compared
 
@@ -77,24 +79,24 @@ def _log_normaliser(p: int, q: int) -> mpmath.mpf:
     return p * p / 2 * mpmath.log(mpmath.pi) - p * q / 2 * mpmath.log(2) - log_multigamma(q * half) - log_multigamma(p * half)
 
 
-def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, digits: int) -> list[mpmath.mpf]:
+def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, digits: int, singular: list[mpmath.mpc]) -> list[mpmath.mpf]:
     """Breakpoints in x (module docstring): resolve g's scale x_s = |γ|^(−1/2), then e^(−x²/2)·x^top_power
-    down to e^(−digits·log 10 − 10) of its peak. For complex γ (Laplace inversion) g's branch point
-    x_b = i·γ^(−1/2) can lie close to the real axis, at distance d from c = Re x_b: panels then shrink
-    geometrically towards c, down to half-width d/4, so that the branch point stays well outside every panel's
-    Bernstein ellipse (parameter ≥ 4 + √17 ≈ 8.1 for the central panel)."""
+    down to e^(−digits·log 10 − 10) of its peak. A singular point x_b of the integrand (g's branch point
+    i·γ^(−1/2) for complex γ, a Laplace variable's zero of w + β/D) can lie close to the real axis, at distance
+    d from c = Re x_b: panels then shrink geometrically towards c, down to half-width d/4, so that x_b stays
+    well outside every panel's Bernstein ellipse (parameter ≥ 4 + √17 ≈ 8.1 for the central panel)."""
     scale = 1 / mpmath.sqrt(abs(gamma))
     points = {mpmath.mpf(0)}
     x = scale / 2
     while x < 1:
         points.add(x)
         x *= 2
-    branch = 1j / mpmath.sqrt(gamma) if isinstance(gamma, mpmath.mpc) else None
-    if branch is not None and abs(branch.imag) < abs(branch.real) / 2:
-        centre, step = abs(branch.real), abs(branch.imag) / 4
-        while step < centre / 2:
-            points |= {centre - step, centre + step}
-            step *= 2
+    for branch in singular:
+        if abs(branch.imag) < abs(branch.real) / 2:
+            centre, step = abs(branch.real), abs(branch.imag) / 4
+            while step < centre / 2:
+                points |= {centre - step, centre + step}
+                step *= 2
     end, bound = 1, digits * mpmath.log(10) + 10
     peak = top_power / 2 * (mpmath.log(top_power) - 1) if top_power else 0  # max of m log x − x²/2
     while top_power * mpmath.log(end) - mpmath.mpf(end) ** 2 / 2 > peak - bound or end * end < top_power:
@@ -103,34 +105,34 @@ def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, digits: int) -> list
     return sorted(points)
 
 
-def _skew_matrices(p: int, q: int, n_out: int, gamma: mpmath.mpf | mpmath.mpc, count: int, families: int) -> tuple[list, ...]:
-    """The bordered skew matrices of the module docstring, scaled by the masses |∫ φ_i|: A alone
-    (``families`` = 1), or A, B, C, E (``families`` = 3, the weights 1, U, V), and Σ log |∫ φ_i|.
+def _skew_matrices(
+    p: int, q: int, points: list[mpmath.mpf], count: int, factor: Callable, marks: Callable | None = None
+) -> tuple[list, ...]:
+    """The bordered skew matrices of the module docstring for φ_i(x) = x^(2i)·2x^(q−p)e^(−x²/2)·factor(x²),
+    scaled by |∫ φ_i|: A alone (``marks`` None), or A, B, C, E for marks(x²) = (σ, ω), the first- and
+    second-order weights (U and V + U² for the zero target); and Σ log |∫ φ_i|.
 
-    S(f, h) = ∫ (h·F − f·H), F and H the running integrals, so that A = S(φ, φ), B = S(Uφ, φ) + S(φ, Uφ),
-    C = S(Uφ, Uφ), E = S(Vφ, φ) + S(φ, Vφ); the border holds ∫ φ_i, ∫ Uφ_i, 0 and ∫ Vφ_i."""
+    S(f, h) = ∫ (h·F − f·H), F and H the running integrals, so that A = S(φ, φ), B = S(σφ, φ) + S(φ, σφ),
+    C = S(σφ, σφ), E = S(ωφ, φ) + S(φ, ωφ); the border holds ∫ φ_i, ∫ σφ_i, 0 and ∫ ωφ_i."""
     prec = mpmath.mp.prec
     rule, rows = gauss_legendre(count, prec), _fixed_point_rows(count, prec)
-    half_out, exponent_g, squared = mpmath.mpf(n_out) / 2, -mpmath.mpf(n_out) / 2, 1 + 2 / mpmath.mpf(n_out)
+    families = 1 if marks is None else 3
     size = p + p % 2
     pairs = [((0, 0),)] if families == 1 else [((0, 0),), ((1, 0), (0, 1)), ((1, 1),), ((2, 0), (0, 2))]
     matrices = [[[mpmath.mpf(0)] * size for _ in range(size)] for _ in pairs]
-    masses = [[mpmath.mpf(0)] * p for _ in range(families)]  # ∫ φ_i times 1, U, V so far
-    points = _panels(gamma, q - p + 4 * p, mpmath.mp.dps)
+    masses = [[mpmath.mpf(0)] * p for _ in range(families)]  # ∫ φ_i times 1, σ, ω so far
     for left, right in zip(points, points[1:]):
         half = (right - left) / 2
         weights = [half * w for _, w in rule]
-        columns = [[[] for _ in range(p)] for _ in range(families)]  # columns[k][i]: φ_i times 1, U, V at the nodes
+        columns = [[[] for _ in range(p)] for _ in range(families)]  # columns[k][i]: φ_i times 1, σ, ω at the nodes
         for t, _ in rule:
             x = left + half * (1 + t)
             x2 = x * x
-            d = 1 + gamma * x2
-            value = 2 * x ** (q - p) * mpmath.exp(-x2 / 2) * d**exponent_g
-            u = half_out * gamma * x2 / d
-            factors = (1, u, squared * u * u)[:families]
+            value = 2 * x ** (q - p) * mpmath.exp(-x2 / 2) * factor(x2)
+            factors = (1,) if marks is None else (1, *marks(x2))
             for i in range(p):
-                for k, factor in enumerate(factors):
-                    columns[k][i].append(value * factor)
+                for k, mark in enumerate(factors):
+                    columns[k][i].append(value * mark)
                 value *= x2
         running = [  # Φ at the nodes: the mass of earlier panels plus the within-panel cumulative integral
             [[masses[k][i] + half * c for c in _cumulative(columns[k][i], rows, prec)] for i in range(p)] for k in range(families)
@@ -205,7 +207,9 @@ def _pfaffian(matrix: list) -> mpmath.mpf | mpmath.mpc:
 
 def _log_z(p: int, q: int, n_out: int, gamma: mpmath.mpf | mpmath.mpc, count: int) -> mpmath.mpf | mpmath.mpc:
     """log Z at γ, real or complex (off the negative axis): log c_(p,q) + log Pf(A) + Σ log |∫ φ_i|."""
-    a, log_scales = _skew_matrices(p, q, n_out, gamma, count, 1)
+    singular = [1j / mpmath.sqrt(gamma)] if isinstance(gamma, mpmath.mpc) else []
+    points = _panels(gamma, q + 3 * p, mpmath.mp.dps, singular)
+    a, log_scales = _skew_matrices(p, q, points, count, lambda x2: (1 + gamma * x2) ** (-mpmath.mpf(n_out) / 2))
     pfaffian = _pfaffian(a)
     if pfaffian == 0:
         raise ArithmeticError("the Pfaffian vanished: working precision exhausted")
@@ -216,40 +220,100 @@ def _thermodynamics(p: int, q: int, n_out: int, gamma: mpmath.mpf, refine: bool,
     """(F, λ_eff, C) at the current working precision for the Wishart spectrum W_p(q) and N_out outputs,
     γ = n·s_a·s_b (module docstring); ``dps`` (the digits to be guaranteed) sets the rule, ``refine`` takes the
     precision contract's second rule."""
-    a, b, c, e, log_scales = _skew_matrices(p, q, n_out, gamma, 2 * node_count(dps, refine), 3)
-    pfaffian = _pfaffian(a)
+    half_out, squared = mpmath.mpf(n_out) / 2, 1 + 2 / mpmath.mpf(n_out)
+
+    def marks(x2: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:  # U = (N_out/2)·γx²/D, and V + U² = (1 + 2/N_out)·U²
+        u = half_out * gamma * x2 / (1 + gamma * x2)
+        return u, squared * u * u
+
+    points = _panels(gamma, q + 3 * p, mpmath.mp.dps, [])
+    factor = lambda x2: (1 + gamma * x2) ** (-half_out)  # noqa: E731
+    a, b, c, e, log_scales = _skew_matrices(p, q, points, 2 * node_count(dps, refine), factor, marks)
+    pfaffian, first, second = _pfaffian_moments(a, b, c, e)
     if not pfaffian > 0:
         raise ArithmeticError(f"the Pfaffian is {pfaffian}, not positive: working precision exhausted")
+    return -_log_normaliser(p, q) - mpmath.log(pfaffian) - log_scales, first, second - first * first
+
+
+def _pfaffian_moments(a: list, b: list, c: list, e: list) -> tuple[mpmath.mpf | mpmath.mpc, ...]:
+    """(Pf A, m_1, m_2) for the family A(t) = A + tB + t²C (and E, first order only; module docstring):
+    m_1 = ½ tr(A⁻¹B) = E[Σ_j σ_j], m_2 = ½ tr(A⁻¹E) + tr(A⁻¹C) − ½ tr(A⁻¹BA⁻¹B) + m_1² = E[(Σ_j σ_j)² + …]
+    relative to Pf A (for the zero target: λ_eff = m_1 and C = m_2 − m_1²)."""
     inverse = mpmath.matrix(a) ** -1
-    b, c, e = mpmath.matrix(b), mpmath.matrix(c), mpmath.matrix(e)
-    xb = inverse * b
+    xb = inverse * mpmath.matrix(b)
     trace = lambda m: mpmath.fsum(m[i, i] for i in range(m.rows))  # noqa: E731
-    lam = trace(xb) / 2
-    heat = trace(inverse * e) / 2 + trace(inverse * c) - trace(xb * xb) / 2
-    free_energy = -_log_normaliser(p, q) - mpmath.log(pfaffian) - log_scales
-    return free_energy, lam, heat
+    first = trace(xb) / 2
+    second = trace(inverse * mpmath.matrix(e)) / 2 + trace(inverse * mpmath.matrix(c)) - trace(xb * xb) / 2 + first * first
+    return _pfaffian(a), first, second
 
 
-def _shorter_side(inputs: int, hidden: int, outputs: int) -> tuple[int, int, int]:
-    """(p, q, N) for the model or its transpose, whichever has the shorter Wishart spectrum p = min(H, N_in)."""
+def _rank_one_thermodynamics(
+    p: int, q: int, n_in: int, n_out: int, gamma: mpmath.mpf, beta: mpmath.mpf, refine: bool, dps: int
+) -> tuple[mpmath.mpf, ...]:
+    """(F, λ_eff, C) for a rank-one target s·u·vᵀ (v on the N_in side), β = n·s²/2 (module docstring): Talbot's
+    rule for the Bingham average over θ = Uᵀv, a Pfaffian with marks at each of its nodes w."""
+    rule = talbot_rule(mpmath.mp.dps)
+    count = 2 * node_count(dps, refine)
+    half_out, two_over = mpmath.mpf(n_out) / 2, 2 / mpmath.mpf(n_out)
+    null_power = -mpmath.mpf(n_in - p) / 2
+    totals = [mpmath.mpf(0)] * 3
+    with mpmath.workdps(rule.dps_goal):
+        for w, weight in zip(rule.nodes, rule.weights):
+
+            def factor(x2: mpmath.mpf, w: mpmath.mpc = w) -> mpmath.mpc:  # D^(−N_out/2)·(w + β/D)^(−1/2)
+                d = 1 + gamma * x2
+                return d ** (-half_out) / mpmath.sqrt(w + beta / d)
+
+            def marks(x2: mpmath.mpf, w: mpmath.mpc = w) -> tuple[mpmath.mpc, mpmath.mpc]:
+                d = 1 + gamma * x2
+                u, r = half_out * gamma * x2 / d, 1 / (2 * (w + beta / d))  # θ_j² ↦ r, θ_j⁴ ↦ 3r²
+                shrunk = beta * r / (d * d)
+                sigma = u + shrunk
+                omega = (1 + two_over) * u * u + 2 * u * shrunk + 3 * shrunk * shrunk + 2 * beta * gamma * x2 * r / d**3
+                return sigma, omega
+
+            root = mpmath.sqrt((-beta / w - 1) / gamma)  # where w + β/D(x) = 0
+            points = _panels(gamma, q + 3 * p, mpmath.mp.dps, [root if root.real >= 0 else -root])
+            a, b, c, e, log_scales = _skew_matrices(p, q, points, count, factor, marks)
+            pfaffian, first, second = _pfaffian_moments(a, b, c, e)
+            f = weight * (beta + w) ** null_power * pfaffian * mpmath.exp(log_scales)
+            null = beta * (n_in - p) / (2 * (beta + w))  # Q = β Σ_(k>p) θ_k² over the null directions ↦ β(N − p)·r_0
+            first, second = null + first, null * null * (n_in - p + 2) / (n_in - p or 1) + 2 * null * first + second
+            totals = [totals[0] + f.real, totals[1] + (f * first).real, totals[2] + (f * second).real]
+        z = mpmath.gamma(mpmath.mpf(n_in) / 2) * mpmath.exp(_log_normaliser(p, q)) * totals[0]
+        if not z > 0:
+            raise ArithmeticError(f"the partition function came out as {z}: working precision exhausted")
+        mean = totals[1] / totals[0]
+        return -mpmath.log(z), mean, totals[2] / totals[0] - mean * mean
+
+
+def _shorter_side(inputs: int, hidden: int, outputs: int) -> tuple[int, int, int, int]:
+    """(p, q, N_in, N_out) for the model or its transpose, whichever has the shorter Wishart spectrum
+    p = min(H, N_in) (the model itself on a tie)."""
     if min(hidden, outputs) < min(hidden, inputs):
         inputs, outputs = outputs, inputs
-    return min(hidden, inputs), max(hidden, inputs), outputs
+    return min(hidden, inputs), max(hidden, inputs), inputs, outputs
 
 
-def zero_target_thermodynamics(
-    size: mpmath.mpf, inputs: int, hidden: int, outputs: int, s_a: mpmath.mpf, s_b: mpmath.mpf, dps: int, shown: object
-) -> ThermoPoint:
-    """F(n), λ_eff(n) and C(n) at n = ``size`` for the zero target, any sizes, under the precision contract.
+def pfaffian_thermodynamics(
+    size: mpmath.mpf, singular_value: mpmath.mpf, inputs: int, hidden: int, outputs: int, s_a: mpmath.mpf, s_b: mpmath.mpf,
+    dps: int, shown: object,
+) -> ThermoPoint:  # fmt: skip
+    """F(n), λ_eff(n) and C(n) at n = ``size`` for a target of rank ≤ 1 (``singular_value`` s ≥ 0), any sizes,
+    under the precision contract.
 
     Of the model and its transpose, the side whose Wishart spectrum is shorter, p = min(H, N_in) or
     min(H, N_out), carries the Pfaffian. Working digits grow by p (the monomial basis x^(2i) loses about a
     digit per row: measured up to p = 12) and, for γ = n·s_a·s_b < 1, by log10(1/γ) (F ≈ n·E[K] is then small
-    and log det cancels that many digits)."""
-    p, q, n_out = _shorter_side(inputs, hidden, outputs)
+    and log Pf cancels that many digits)."""
+    p, q, n_in, n_out = _shorter_side(inputs, hidden, outputs)
 
     def compute(refine: bool) -> tuple[mpmath.mpf, ...]:
-        return _thermodynamics(p, q, n_out, mpmath.mpf(size) * s_a * s_b, refine, dps)
+        n = mpmath.mpf(size)
+        gamma = n * s_a * s_b
+        if singular_value == 0:
+            return _thermodynamics(p, q, n_out, gamma, refine, dps)
+        return _rank_one_thermodynamics(p, q, n_in, n_out, gamma, n * mpmath.mpf(singular_value) ** 2 / 2, refine, dps)
 
     gamma = size * s_a * s_b
     extra = p + max(0, int(-mpmath.log10(gamma)) + 1)
@@ -281,7 +345,7 @@ def zero_target_volume(
     contract: V and V' are the inverse Laplace transforms of Z(n)/n and Z(n), Z = E[e^(−nK)] being the Pfaffian
     above at complex n (g's principal branch: Z continues analytically off the negative axis, as Talbot's
     contour needs; Abate & Valkó 2004). With τ = ε/(s_a s_b) and γ = n·s_a·s_b, V depends on τ alone."""
-    p, q, n_out = _shorter_side(inputs, hidden, outputs)
+    p, q, _, n_out = _shorter_side(inputs, hidden, outputs)
 
     def compute(refine: bool) -> tuple[mpmath.mpf, ...]:
         return _volume(p, q, n_out, mpmath.mpf(eps) / (s_a * s_b), refine, dps)

@@ -8,7 +8,7 @@ import pytest
 
 from mpmath.calculus.inverselaplace import FixedTalbot
 
-from theory.bingham import _talbot_rule, bingham_moments
+from theory.bingham import talbot_rule, bingham_moments
 from theory.two_layer_wishart import bessel_i012
 
 
@@ -72,7 +72,7 @@ def test_two_values_on_the_circle_match_the_bessel_form():
 
 def test_talbot_weights_reproduce_mpmaths_time_domain_sum():
     """The weights formed once per precision give mpmath's own FixedTalbot sum for any Laplace-space values."""
-    rule = _talbot_rule(30)
+    rule = talbot_rule(30)
     with mpmath.workdps(30):
         talbot = FixedTalbot(mpmath.mp)
         talbot.calc_laplace_parameter(1)

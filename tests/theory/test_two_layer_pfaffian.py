@@ -8,7 +8,7 @@ import pytest
 
 from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics, two_layer_volume
 from theory.two_layer import _thermo_point
-from theory.two_layer_pfaffian import _thermodynamics, zero_target_thermodynamics, zero_target_volume
+from theory.two_layer_pfaffian import _thermodynamics, pfaffian_thermodynamics, zero_target_volume
 from theory.two_layer_wishart import wishart_moments
 
 
@@ -23,7 +23,7 @@ def test_one_row_pfaffian_equals_the_radial_integral(inputs, hidden, outputs, n)
     tanh–sinh quadrature: a different variable, rule and normalisation (χ² instead of Muirhead's constant)."""
     radial = two_layer_thermodynamics(n, [0], inputs, hidden, outputs, dps=25)
     one = mpmath.mpf(1)
-    pfaffian = zero_target_thermodynamics(mpmath.mpf(n), inputs, hidden, outputs, one, one, 25, n)
+    pfaffian = pfaffian_thermodynamics(mpmath.mpf(n), 0, inputs, hidden, outputs, one, one, 25, n)
     for a, b in zip(_values(pfaffian), _values(radial)):
         assert abs(a - b) < mpmath.mpf(10) ** -23 * abs(b)
 
@@ -149,3 +149,68 @@ def test_volume_exponent_reaches_aoyagi_watanabes_coefficient():
     lc = reduced_rank(3, 4, 3, 0)
     point = two_layer_volume("1e-10", 3, 3, 4, dps=10)
     assert lc.multiplicity == 1 and abs(point.exponent - lc.lam) < 1e-3
+
+
+# rank-one targets: the Bingham average over θ = Uᵀv by Talbot's rule, a Pfaffian at each of its nodes
+
+
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(3, 1, 4), (1, 3, 2)])
+def test_rank_one_one_row_pfaffian_equals_the_kummer_and_radial_paths(inputs, hidden, outputs):
+    """p = 1: against ``theory.two_layer``'s radial integrals, where the sphere average is Kummer's 1F1(½; N/2; ·)
+    (hidden = 1, three inputs) or trivial (one input): no contour integral there."""
+    n, s = mpmath.mpf(30), mpmath.mpf("0.5")
+    reference = two_layer_thermodynamics(n, [s], inputs, hidden, outputs, dps=12)
+    one = mpmath.mpf(1)
+    pfaffian = pfaffian_thermodynamics(n, s, inputs, hidden, outputs, one, one, 12, n)
+    for a, b in zip(_values(pfaffian), _values(reference)):
+        assert abs(a - b) < mpmath.mpf(10) ** -11 * abs(b)
+
+
+def test_rank_one_is_symmetric_under_transposition():
+    """3 → 2 → 4 and 4 → 2 → 3 with one singular value: p = 2 either way, but the sphere of the Bingham average
+    is S² in one and S³ in the other, and the B-side exponents differ (N_out = 4, 3)."""
+    n, s, one = mpmath.mpf(20), mpmath.mpf("0.4"), mpmath.mpf(1)
+    one_way = pfaffian_thermodynamics(n, s, 3, 2, 4, one, one, 8, n)
+    other_way = pfaffian_thermodynamics(n, s, 4, 2, 3, one, one, 8, n)
+    for a, b in zip(_values(one_way), _values(other_way)):
+        assert abs(a - b) < mpmath.mpf(10) ** -7 * abs(b)
+
+
+def test_rank_one_agrees_with_monte_carlo_over_every_weight():
+    """3 → 2 → 3 against diag(0.6, 0, 0): Z and E_n[K] over 4·10⁶ prior draws of (A, B), no reduction."""
+    n, s = 2.0, 0.6
+    rng = np.random.default_rng(4)
+    weights, losses = [], []
+    target = np.zeros((3, 3))
+    target[0, 0] = s
+    for _ in range(4):
+        product = rng.standard_normal((1_000_000, 3, 2)) @ rng.standard_normal((1_000_000, 2, 3))
+        loss = 0.5 * np.sum((product - target) ** 2, axis=(1, 2))
+        weights.append(np.exp(-n * loss))
+        losses.append(loss)
+    weight, loss = np.concatenate(weights), np.concatenate(losses)
+    z, z_se = weight.mean(), weight.std() / np.sqrt(weight.size)
+    point = two_layer_thermodynamics(n, [str(s)], 3, 2, 3, dps=6)
+    assert abs(float(point.free_energy) + np.log(z)) < 4 * z_se / z
+    energy = np.mean(weight * loss) / z
+    assert abs(float(point.lambda_eff) - n * energy) < n * energy * 8 * z_se / z + 1e-3
+
+
+@pytest.mark.slow
+def test_rank_one_equals_the_two_by_two_wishart_quadrature():
+    """2 → 3 → 2 against diag(0.5, 0): the 2-D Wishart integral of ``theory.two_layer_wishart`` (Bessel functions
+    of the rotation angle) against the Pfaffian with Talbot's rule."""
+    zero, one, s = mpmath.mpf(0), mpmath.mpf(1), mpmath.mpf("0.5")
+    wishart = _thermo_point(mpmath.mpf(10), lambda m, refine: wishart_moments(m, s, zero, 3, 2, one, one, refine), 8, 10)
+    pfaffian = two_layer_thermodynamics(10, [s], 2, 3, 2, dps=12)
+    for a, b in zip(_values(pfaffian), _values(wishart)):
+        assert abs(a - b) < mpmath.mpf(10) ** -7 * abs(b)
+
+
+@pytest.mark.slow
+def test_rank_one_reaches_aoyagi_watanabes_coefficient():
+    """n ≫ 1/s²: λ_eff → λ of rank-1 reduced-rank regression (3 → 3 → 3: λ = 4, m = 1), and C with it; the gap
+    closes like ~n^(−1/2) (9.7·10⁻⁵ at n = 10¹⁰, 1.2·10⁻⁵ at 10¹²)."""
+    lc = reduced_rank(3, 3, 3, 1)
+    point = two_layer_thermodynamics("1e12", ["0.5"], 3, 3, 3, dps=8)
+    assert lc.multiplicity == 1 and abs(point.lambda_eff - lc.lam) < 5e-5 and abs(point.heat_capacity - lc.lam) < 5e-5
