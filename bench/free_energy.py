@@ -4,7 +4,8 @@ Run: python bench/free_energy.py   (issue targets, on 2 cores: 1×1×1 at 50 dig
 30 digits < 2 s; a 2-D polynomial at 30 digits < 5 s per n. The contract's two evaluations run at once on two
 cores where they can (theory.precision). x²y², (x − y)² and x² + y⁴ are quadratic in a variable, integrated
 innermost in closed form; x⁴ + y⁴, x²y² + x⁶ + y⁶ and the cusp go through the level-graded quadrature. The
-2-D Wishart integrals of hidden ≥ 2 with two inputs run at 6 digits. Volume functions V(ε) of polynomials in
+2-D Wishart integral of hidden ≥ 2 with two inputs and a rank-2 target runs at 6 digits; the Pfaffian paths
+(hidden ≥ 2, targets of rank ≤ 1, any sizes) at the digits shown. Volume functions V(ε) of polynomials in
 two and three variables and of the two-layer model with a target come first.)
 """
 
@@ -25,9 +26,16 @@ CASES = [
     ("3x1x3, s = (1, 0.5, 0.2), 10 digits", dict(singular_values=["1", "0.5", "0.2"], inputs=3, hidden=1, outputs=3, dps=10)),
     ("3x1x3, s = (1, 0.5, 0.2), 30 digits", dict(singular_values=["1", "0.5", "0.2"], inputs=3, hidden=1, outputs=3, dps=30)),
 ]
-WISHART = [  # hidden ≥ 2 with two inputs: a 2-D integral (theory.two_layer_wishart), at fewer digits and n
+WISHART = [  # hidden ≥ 2 with two inputs and a rank-2 target: a 2-D integral (theory.two_layer_wishart)
     ("2x2x2, s = (0.6, 0.3), 6 digits", dict(singular_values=["0.6", "0.3"], inputs=2, hidden=2, outputs=2, dps=6)),
-    ("2x3x2, s = (0.5, 0), 6 digits", dict(singular_values=["0.5", "0"], inputs=2, hidden=3, outputs=2, dps=6)),
+]
+PFAFFIAN = [  # hidden ≥ 2, targets of rank ≤ 1, any sizes: Pfaffians over the Wishart spectrum (theory.two_layer_pfaffian)
+    ("3x3x3, s = 0, 30 digits", dict(singular_values=["0"], inputs=3, hidden=3, outputs=3, dps=30)),
+    ("6x6x6, s = 0, 30 digits", dict(singular_values=["0"], inputs=6, hidden=6, outputs=6, dps=30)),
+    ("10x10x10, s = 0, 15 digits", dict(singular_values=["0"], inputs=10, hidden=10, outputs=10, dps=15)),
+    ("2x3x2, s = (0.5, 0), 15 digits", dict(singular_values=["0.5", "0"], inputs=2, hidden=3, outputs=2, dps=15)),
+    ("3x3x3, s = (0.5), 8 digits", dict(singular_values=["0.5"], inputs=3, hidden=3, outputs=3, dps=8)),
+    ("3x3x3, s = (0.5), 15 digits", dict(singular_values=["0.5"], inputs=3, hidden=3, outputs=3, dps=15)),
 ]
 
 
@@ -58,6 +66,8 @@ TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_
     ("V(eps) 2x1x2, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=2, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.05", "0.3", "10")),
     ("V(eps) 2x2x2, s = 0, 15 digits", dict(inputs=2, hidden=2, outputs=2, dps=15), ("10", "0.1", "1e-8")),
     ("V(eps) 2x1x3, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=3, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.1", "0.3")),
+    # zero target, both sides above 2: Talbot inversion of the Pfaffian Z(n) (theory.two_layer_pfaffian)
+    ("V(eps) 3x3x4, s = 0, 12 digits", dict(inputs=3, hidden=3, outputs=4, dps=12), ("1e-8", "1e-3", "1", "10")),
 ]
 
 
@@ -92,6 +102,13 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         shown = ", ".join(f"{t:.2f}" for t in times)
         print(f"{name:36s} seconds at n = 1e2, 1e4, 1e8: {shown}")
+    for name, kwargs in PFAFFIAN:
+        times = []
+        for n in ("1e2", "1e4", "1e8"):
+            start = time.perf_counter()
+            two_layer_thermodynamics(n, **kwargs)
+            times.append(time.perf_counter() - start)
+        print(f"{name:36s} seconds at n = 1e2, 1e4, 1e8: {', '.join(f'{t:.2f}' for t in times)}")
     for name, kwargs in WISHART:
         times = []
         for n in ("1e1", "1e3"):

@@ -1,6 +1,6 @@
-"""Exact finite-n thermodynamics of the two-layer linear model with a zero target, at any sizes: a Pfaffian.
+"""Exact finite-n thermodynamics of the two-layer linear model with a target of rank ≤ 1, at any sizes: Pfaffians.
 
-Model as in ``theory.two_layer`` (REFERENCES §5) with M = 0. Integrating B out,
+Model as in ``theory.two_layer`` (REFERENCES §5), first with M = 0. Integrating B out,
 
   Z(n) = E_A[det(I + n s_b AAᵀ)^(−N_out/2)],
 
@@ -41,6 +41,19 @@ the real axis, then panels of width 1 until e^(−x²/2) has fallen below the wo
 nodes come from the rule's cumulative weights (``theory.gauss_legendre``), with twice the nodes of the rule
 for the digits asked, since cumulative integrals converge at half the rate; these O(count²) sums per panel run
 as integer (fixed-point) dot products.
+
+A rank-one target M = s·u·vᵀ (v on the N_in side; N = N_in): with θ = Uᵀv uniform on S^(N−1) (U the
+eigenvectors of AᵀA), (n/2)·tr(M(I + n s_b AᵀA)⁻¹Mᵀ) = β(1 − Σ_(j≤p) e_j θ_j²), β = n s²/2, e_j = γl_j/(1 + γl_j),
+and the sphere average is the Bingham function of ``theory.bingham``,
+  E_θ[e^(βΣ_j e_j θ_j²)] = Γ(N/2)·e^β·L⁻¹[w ↦ (β + w)^(−(N−p)/2) Π_j (w + β/D_j)^(−1/2)](1),   D_j = 1 + γl_j,
+whose integrand is again a product over the eigenvalues. So Z = Γ(N/2)·Σ_k Re[c_k·(β + w_k)^(−(N−p)/2)·
+c_(p,q) Pf A(w_k)] over the fixed-Talbot nodes w_k and weights c_k (``theory.bingham.talbot_rule``), with
+φ_i(x)·(w + β/D(x))^(−1/2) in the Pfaffian. For the moments, n·E[K | A] = Q + Σ_j (U_j + β θ_j²/D_j²) with
+Q = β Σ_(k>p) θ_k² over the N − p null directions, and n²·Var[K | A] = Σ_j (V_j + 2βγl_j θ_j²/D_j³); under
+the contour θ_j² ↦ r_j = ½(w + β/D_j)^(−1), θ_j⁴ ↦ 3r_j², products of different θ² to products of r's, and a
+null θ_k² ↦ r_0 = ½(β + w)^(−1) (each a derivative of the Bingham integrand in its λ). These marks enter
+the Pfaffian's derivatives as U and V did; the moments are taken about the null part Q, which keeps them
+O(λ) where β ≫ 1 (written about β they would cancel 2·log10 β digits in C).
 
 The volume function V(ε) = P(K < ε) has Laplace transform ∫ e^(−nε) dV(ε) = Z(n), so V = L⁻¹[Z(n)/n] and
 V' = L⁻¹[Z(n)]. Z continues analytically to complex n off the negative axis (for such n, 1 + γx² ≠ 0 on x ≥ 0

@@ -46,7 +46,7 @@ def test_an_unrealizable_target_reports_its_loss_at_truth(sltv):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--hidden", "2", "--singular-values", "0.5", "--n", "100", "--inputs", "3", "--outputs", "3"], "inputs ≤ 2 or outputs ≤ 2"),
+        (["--hidden", "2", "--singular-values", "0.5,0.4", "--n", "100", "--inputs", "3", "--outputs", "3"], "inputs ≤ 2 or outputs ≤ 2"),
         (["--hidden", "1", "--singular-values", "x", "--n", "100"], "--singular-values expects"),
         (["--hidden", "1", "--singular-values", "0.5", "--n", "1e2,y"], "--n expects"),
         (["--hidden", "1", "--singular-values", "0.5", "--n", "100", "--prior-var", "1,2,3"], "--prior-var"),

@@ -206,7 +206,7 @@ def test_precision_contract_reports_the_digits_reached():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ((100, [0.5], 3, 2, 3), "inputs ≤ 2 or outputs ≤ 2"),
+        ((100, [0.5, 0.4], 3, 2, 3), "inputs ≤ 2 or outputs ≤ 2"),
         ((100, [0.5, 0.4, 0.3], 2, 1, 3), "at most min"),
         ((100, [0.5, 0.4], 1, 1, 1), "at most min"),
         ((0, [0.5], 1, 1, 1), "n must be positive"),
