@@ -53,6 +53,9 @@ p the χ²_d density of y, φ(·; v) the N(0, v) density, and V'(ε) the same wi
 1/(s_b y) (the boundary terms vanish because P(a, 0) = 0). With N_out = 1 the slab is the interval
 |u − s| < r itself: V = E_y[Φ-interval], V' = E_y[φ(s + r) + φ(s − r)]/r. No Poisson sum appears, so neither
 the floor nor the O(μ) terms restrict ε; the cost is a second quadrature (:func:`_slab`).
+
+With a zero target, hidden ≥ 2 and both sides above 2, V and V' are inverted from the Laplace transform
+Z(n) = E[e^(−nK)], a Pfaffian over the Wishart spectrum, on Talbot's contour (``theory.two_layer_pfaffian``).
 """
 
 from __future__ import annotations
