@@ -110,7 +110,9 @@ def test_heat_capacity_identity_and_sign():
 # V(ε) by Laplace inversion of the Pfaffian at complex n
 
 
-@pytest.mark.parametrize(("hidden", "eps"), [(2, "1e-4"), pytest.param(3, "0.1", marks=pytest.mark.slow), (3, "3")])
+@pytest.mark.parametrize(
+    ("hidden", "eps"), [pytest.param(2, "1e-4", marks=pytest.mark.slow), pytest.param(3, "0.1", marks=pytest.mark.slow), (3, "3")]
+)
 def test_volume_equals_the_two_by_two_wishart_reduction(hidden, eps):
     """Two inputs and two outputs: ``theory.two_layer_volume``'s real-variable reduction (a ₂F₁ density of the
     Wishart eigenvalue ratio times the distribution function of a product of Gamma variables), no Laplace
@@ -166,6 +168,7 @@ def test_rank_one_one_row_pfaffian_equals_the_kummer_and_radial_paths(inputs, hi
         assert abs(a - b) < mpmath.mpf(10) ** -11 * abs(b)
 
 
+@pytest.mark.slow
 def test_rank_one_is_symmetric_under_transposition():
     """3 → 2 → 4 and 4 → 2 → 3 with one singular value: p = 2 either way, but the sphere of the Bingham average
     is S² in one and S³ in the other, and the B-side exponents differ (N_out = 4, 3)."""
