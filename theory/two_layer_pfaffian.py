@@ -199,7 +199,7 @@ def _cumulative(values: list, rows: tuple[tuple[int, ...], ...], prec: int) -> l
 def _pfaffian(matrix: list) -> mpmath.mpf | mpmath.mpc:
     """Pf of a skew-symmetric matrix of even size by elimination with pivoting (the Schur complement of each
     leading 2×2 block [[0, a], [−a, 0]]: Pf A = a·Pf(A₂₂ − A₂₁A₁₁⁻¹A₁₂); swapping two indices flips the sign)."""
-    a = [list(row) for row in matrix]
+    a = [[mpmath.mpmathify(v) for v in row] for row in matrix]
     size, value = len(a), mpmath.mpf(1)
     for k in range(0, size, 2):
         pivot = max(range(k + 1, size), key=lambda j: abs(a[k][j]))
