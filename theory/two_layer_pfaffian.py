@@ -92,9 +92,9 @@ def _log_normaliser(p: int, q: int) -> mpmath.mpf:
     return p * p / 2 * mpmath.log(mpmath.pi) - p * q / 2 * mpmath.log(2) - log_multigamma(q * half) - log_multigamma(p * half)
 
 
-def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, digits: int, singular: list[mpmath.mpc]) -> list[mpmath.mpf]:
+def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, singular: list[mpmath.mpc]) -> list[mpmath.mpf]:
     """Breakpoints in x (module docstring): resolve g's scale x_s = |γ|^(−1/2), then e^(−x²/2)·x^top_power
-    down to e^(−digits·log 10 − 10) of its peak. A singular point x_b of the integrand (g's branch point
+    down to e^(−dps·log 10 − 10) of its peak at the working precision. A singular point x_b of the integrand (g's branch point
     i·γ^(−1/2) for complex γ, a Laplace variable's zero of w + β/D) can lie close to the real axis, at distance
     d from c = Re x_b: panels then shrink geometrically towards c, down to half-width d/4, so that x_b stays
     well outside every panel's Bernstein ellipse (parameter ≥ 4 + √17 ≈ 8.1 for the central panel)."""
@@ -110,7 +110,7 @@ def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, digits: int, singula
             while step < centre / 2:
                 points |= {centre - step, centre + step}
                 step *= 2
-    end, bound = 1, digits * mpmath.log(10) + 10
+    end, bound = 1, mpmath.mp.dps * mpmath.log(10) + 10
     peak = top_power / 2 * (mpmath.log(top_power) - 1) if top_power else 0  # max of m log x − x²/2
     while top_power * mpmath.log(end) - mpmath.mpf(end) ** 2 / 2 > peak - bound or end * end < top_power:
         end += 1
@@ -119,11 +119,13 @@ def _panels(gamma: mpmath.mpf | mpmath.mpc, top_power: int, digits: int, singula
 
 
 def _skew_matrices(
-    p: int, q: int, points: list[mpmath.mpf], count: int, factor: Callable, marks: Callable | None = None
-) -> tuple[list, ...]:
+    p: int, q: int, gamma: mpmath.mpf | mpmath.mpc, singular: list[mpmath.mpc], count: int, factor: Callable,
+    marks: Callable | None = None,
+) -> tuple[list, ...]:  # fmt: skip
     """The bordered skew matrices of the module docstring for φ_i(x) = x^(2i)·2x^(q−p)e^(−x²/2)·factor(x²),
     scaled by |∫ φ_i|: A alone (``marks`` None), or A, B, C, E for marks(x²) = (σ, ω), the first- and
-    second-order weights (U and V + U² for the zero target); and Σ log |∫ φ_i|.
+    second-order weights (U and V + U² for the zero target); and Σ log |∫ φ_i|. The panels are those of
+    :func:`_panels` for γ and the integrand's ``singular`` points, with ``count`` nodes each (:func:`_rule_size`).
 
     S(f, h) = ∫ (h·F − f·H), F and H the running integrals, so that A = S(φ, φ), B = S(σφ, φ) + S(φ, σφ),
     C = S(σφ, σφ), E = S(ωφ, φ) + S(φ, ωφ); the border holds ∫ φ_i, ∫ σφ_i, 0 and ∫ ωφ_i."""
@@ -134,6 +136,7 @@ def _skew_matrices(
     pairs = [((0, 0),)] if families == 1 else [((0, 0),), ((1, 0), (0, 1)), ((1, 1),), ((2, 0), (0, 2))]
     matrices = [[[mpmath.mpf(0)] * size for _ in range(size)] for _ in pairs]
     masses = [[mpmath.mpf(0)] * p for _ in range(families)]  # ∫ φ_i times 1, σ, ω so far
+    points = _panels(gamma, q + 3 * p, singular)  # beyond the top power x^(q+p−2) of the φ_i, with room for the marks
     for left, right in zip(points, points[1:]):
         half = (right - left) / 2
         weights = [half * w for _, w in rule]
@@ -173,6 +176,12 @@ def _skew_matrices(
                 matrix[i][j] /= scales[i] * scales[j]
                 matrix[j][i] = -matrix[i][j]
     return (*matrices, mpmath.fsum(mpmath.log(m) for m in scales))
+
+
+def _rule_size(dps: int, refine: bool) -> int:
+    """Nodes per panel: twice ``theory.gauss_legendre.node_count`` for ``dps`` guaranteed digits, since the
+    running integrals (interpolation at the nodes) converge at half the rate of the rule itself."""
+    return 2 * node_count(dps, refine)
 
 
 @functools.lru_cache(maxsize=8)
@@ -221,8 +230,7 @@ def _pfaffian(matrix: list) -> mpmath.mpf | mpmath.mpc:
 def _log_z(p: int, q: int, n_out: int, gamma: mpmath.mpf | mpmath.mpc, count: int) -> mpmath.mpf | mpmath.mpc:
     """log Z at γ, real or complex (off the negative axis): log c_(p,q) + log Pf(A) + Σ log |∫ φ_i|."""
     singular = [1j / mpmath.sqrt(gamma)] if isinstance(gamma, mpmath.mpc) else []
-    points = _panels(gamma, q + 3 * p, mpmath.mp.dps, singular)
-    a, log_scales = _skew_matrices(p, q, points, count, lambda x2: (1 + gamma * x2) ** (-mpmath.mpf(n_out) / 2))
+    a, log_scales = _skew_matrices(p, q, gamma, singular, count, lambda x2: (1 + gamma * x2) ** (-mpmath.mpf(n_out) / 2))
     pfaffian = _pfaffian(a)
     if pfaffian == 0:
         raise ArithmeticError("the Pfaffian vanished: working precision exhausted")
@@ -239,9 +247,8 @@ def _thermodynamics(p: int, q: int, n_out: int, gamma: mpmath.mpf, refine: bool,
         u = half_out * gamma * x2 / (1 + gamma * x2)
         return u, squared * u * u
 
-    points = _panels(gamma, q + 3 * p, mpmath.mp.dps, [])
     factor = lambda x2: (1 + gamma * x2) ** (-half_out)  # noqa: E731
-    a, b, c, e, log_scales = _skew_matrices(p, q, points, 2 * node_count(dps, refine), factor, marks)
+    a, b, c, e, log_scales = _skew_matrices(p, q, gamma, [], _rule_size(dps, refine), factor, marks)
     pfaffian, first, second = _pfaffian_moments(a, b, c, e)
     if not pfaffian > 0:
         raise ArithmeticError(f"the Pfaffian is {pfaffian}, not positive: working precision exhausted")
@@ -266,7 +273,7 @@ def _rank_one_thermodynamics(
     """(F, λ_eff, C) for a rank-one target s·u·vᵀ (v on the N_in side), β = n·s²/2 (module docstring): Talbot's
     rule for the Bingham average over θ = Uᵀv, a Pfaffian with marks at each of its nodes w."""
     rule = talbot_rule(mpmath.mp.dps)
-    count = 2 * node_count(dps, refine)
+    count = _rule_size(dps, refine)
     half_out, two_over = mpmath.mpf(n_out) / 2, 2 / mpmath.mpf(n_out)
     null_power = -mpmath.mpf(n_in - p) / 2
     totals = [mpmath.mpf(0)] * 3
@@ -286,8 +293,7 @@ def _rank_one_thermodynamics(
                 return sigma, omega
 
             root = mpmath.sqrt((-beta / w - 1) / gamma)  # where w + β/D(x) = 0
-            points = _panels(gamma, q + 3 * p, mpmath.mp.dps, [root if root.real >= 0 else -root])
-            a, b, c, e, log_scales = _skew_matrices(p, q, points, count, factor, marks)
+            a, b, c, e, log_scales = _skew_matrices(p, q, gamma, [root if root.real >= 0 else -root], count, factor, marks)
             pfaffian, first, second = _pfaffian_moments(a, b, c, e)
             f = weight * (beta + w) ** null_power * pfaffian * mpmath.exp(log_scales)
             null = beta * (n_in - p) / (2 * (beta + w))  # Q = β Σ_(k>p) θ_k² over the null directions ↦ β(N − p)·r_0
@@ -338,7 +344,7 @@ def _volume(p: int, q: int, n_out: int, tau: mpmath.mpf, refine: bool, dps: int)
     """(V, τ·V'(τ)/V) at τ = ε/(s_a s_b) by inverting the Laplace transforms Z(γ)/γ of V and Z(γ) of V'
     (mpmath's fixed Talbot rule, which raises the working precision itself, to ~1.7× the current digits);
     ``dps`` (the digits to be guaranteed) sets the Gauss rule, ``refine`` the contract's second one."""
-    count = 2 * node_count(dps, refine)
+    count = _rule_size(dps, refine)
     memo: dict = {}
 
     def z(gamma):
