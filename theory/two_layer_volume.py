@@ -19,26 +19,8 @@ derivative Σ_j Pois(j; μ)·ρ_{α+j}(x). Projecting onto m bounds it by exp(�
 says how small y may be cut off; this needs 2ε < s², and the sum has O(μ) terms, so ε ≤ s²/8 is required.
 The exponent then tends to N_out/2 as ε → 0 (Ba ↦ v is a submersion where a ≠ 0): the rank-1 λ.
 
-Hidden = 1 with a target of rank one and N_in, N_out ≥ 2: K = ½‖b·aᵀ − s·e₁v₁ᵀ‖² = ½(σ² − 2sσc + s²) with
-σ = ‖a‖‖b‖ and c = x·w, where x = â·v₁ and w = b̂·e₁ are independent of σ and of each other, with densities
-∝ (1 − x²)^((N−3)/2) (w² ~ Beta(½, (N−1)/2)). So K < ε ⟺ c > c*(σ) = (σ² + s² − 2ε)/(2sσ), and
-
-  V(ε) = ∫ f_σ(σ) P(c > c*(σ)) dσ,    V'(ε) = ∫ f_σ(σ) f_c(c*(σ))/(sσ) dσ,
-
-with σ²/(4 s_a s_b) = XY, X ~ Gamma(N_in/2), Y ~ Gamma(N_out/2), of density 2t^((α+β)/2−1) K_(α−β)(2√t)/(Γ(α)Γ(β))
-(the product of two Gamma variables), and P(c > v) = 2∫_0^(π/2) p(φ) P(w > v/cos φ) dφ over x = cos φ, with
-P(w > u) = ½ I_(1−u²)((N_out − 1)/2, ½) for u ≥ 0 (:func:`_hidden_one`, :func:`_cosine_product_law`). At every ε: beyond
-ε = s²/2 (the value of K at w = 0) every direction qualifies for σ < √(2ε) − s, and c* crosses 0, where the
-density of c has a log singularity, at σ = √(2ε − s²) (below s²/2, c* stays positive and is least at
-σ = √(s² − 2ε)).
-
-With two inputs and two outputs any target diag(s1, s2) is covered by one integral (:func:`_two_by_two`): there
-t = α̂ᵀMβ̂ is a sum of two independent arcsine variables, with an elliptic-integral density, and for fixed t the
-event is an interval of σ, whose distribution function is 1 − 2√z·K_1(2√z). With two inputs and N ≥ 3 outputs
-(or the transpose) t = ρ·T, T that two-output variable and ρ² ~ Beta(1, (N − 2)/2) independent of it, and the
-distribution function of σ is 1 − 2z^(N/4)·K_(N/2)(2√z)/Γ(N/2): one more integral, inside the density of t.
-With s2 > 0 the target is out of reach (rank 2 > hidden = 1): K ≥ L0 = s2²/2 and the exponent is taken in
-ε − L0.
+Hidden = 1 with any target (rank one at any sizes; rank two with a side of 2; any rank with both sides ≥ 3):
+the laws of σ = ‖a‖‖b‖ and of t = α̂ᵀMβ̂, in ``theory.two_layer_hidden_one``.
 
 With a zero target, two inputs (or outputs) and hidden H ≥ 2, 2K = s_b(l1X1 + l2X2) with l1, l2 the eigenvalues
 of the 2×2 Wishart matrix AᵀA and X1, X2 ~ χ²_N: one integral over g = (1 − v)/2 + v·D, v = (l1 − l2)/(l1 + l2),
@@ -60,12 +42,13 @@ Z(n) = E[e^(−nK)], a Pfaffian over the Wishart spectrum, on Talbot's contour (
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import mpmath
 
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
+from theory.two_layer_hidden_one import any_rank, cosine_product_law, gamma_product_cdf, gamma_product_density, hidden_one, quad_pair, two_by_two
 from theory.two_layer_pfaffian import zero_target_volume
 from theory.validation import positive_int, real_number
 
@@ -106,11 +89,12 @@ def two_layer_volume(
     spectrum, inverted from Z(n) by Talbot's rule: ``theory.two_layer_pfaffian``) both sides above 2. One
     non-zero singular value: inputs = 1 or outputs = 1 (any hidden size), by the Poisson mixture for ε ≤ s²/8
     and by slicing along the target beyond; hidden = 1 with both sizes above 1 at any ε, through the laws of
-    ‖a‖‖b‖ and of the product of two cosines (through the arcsine-sum law when one size is 2). Two non-zero
-    singular values s1 ≥ s2: hidden = 1 with inputs = 2 or outputs = 2, through the law of a sum of two arcsine
-    variables (times an independent Beta radius when the other size is above 2); the target is then out of
-    reach (rank 2 > hidden = 1), K ≥ L0 = s2²/2, ε must exceed L0, and the exponent is d log V/d log(ε − L0)
-    (→ λ of the best rank-1 fit as ε → L0).
+    ‖a‖‖b‖ and of the product of two cosines (through the arcsine-sum law when one size is 2). Several non-zero
+    singular values s1 ≥ s2 ≥ …: hidden = 1 at any sizes — with inputs = 2 or outputs = 2 through the law of a
+    sum of two arcsine variables (times an independent Beta radius when the other size is above 2), with both
+    sides above 2 through the law of u = ‖Mβ̂‖² on the sphere (``theory.two_layer_hidden_one.any_rank``); the
+    target is then out of reach (rank > hidden = 1), K ≥ L0 = Σ_(k≥2) s_k²/2, ε must exceed L0, and the exponent
+    is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0).
     Elsewhere the exponent is d log V/d log ε. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or
     the pair (s_a, s_b).
     """
@@ -131,12 +115,6 @@ def two_layer_volume(
             f"singular_value {singular_value!r}: a {n_out}×{n_in} target has at most min(inputs, outputs) = "
             f"{min(n_in, n_out)} singular values"
         )
-    two_sided = h == 1 and min(n_in, n_out) == 2  # t = α̂ᵀMβ̂ through the arcsine-sum law (_two_by_two)
-    if len(values) > 1 and not two_sided:
-        raise ValueError(
-            f"{len(values)} non-zero singular values with inputs = {n_in}, hidden = {h}, outputs = {n_out}: the exact "
-            "V(ε) covers targets of rank one, and of rank two for hidden = 1 with inputs = 2 or outputs = 2"
-        )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
     if not values and h > 1 and min(n_in, n_out) > 2:  # the Wishart spectrum of any size: a Pfaffian (Laplace inversion)
@@ -150,31 +128,42 @@ def two_layer_volume(
 
         (volume, exponent), digits = with_precision_contract(wishart, dps, what)
         return VolumePoint(level, volume, exponent, digits)
-    if values and two_sided:  # rank one or two: one integral (two for N ≥ 3; _two_by_two); K ≥ L0 = s2²/2
-        second = values[1] if len(values) == 2 else mpmath.mpf(0)
-        floor = second**2 / 2
+    if len(values) > 1:  # hidden = 1 (h > 1 was refused above): the target is out of reach, K ≥ L0 = Σ_(k≥2) s_k²/2
+        floor = mpmath.fsum(v * v for v in values[1:]) / 2
         if not level - floor > floor * mpmath.mpf(10) ** -positive_int(dps, "dps"):  # ε − L0 resolvable at dps digits
             raise ValueError(
-                f"eps = {eps} is not above the least loss L0 = s2²/2 = {mpmath.nstr(floor, 8)} of the rank-one model "
-                "against this rank-2 target: V(ε) = 0 there"
+                f"eps = {eps} is not above the least loss L0 = Σ_(k≥2) s_k²/2 = {mpmath.nstr(floor, 8)} of the rank-one "
+                f"model against this rank-{len(values)} target: V(ε) = 0 there"
             )
+        variance = mpmath.mpf(s_a) * mpmath.mpf(s_b)
 
-        def two_by_two(refine: bool) -> list[mpmath.mpf]:
-            eps_, s1, s2 = mpmath.mpf(level), mpmath.mpf(values[0]), mpmath.mpf(second)
-            volume, slope = _two_by_two(eps_, s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine, max(n_in, n_out))
+        def out_of_reach(refine: bool) -> list[mpmath.mpf]:
+            eps_, singular = mpmath.mpf(level), [mpmath.mpf(v) for v in values]
+            if min(n_in, n_out) == 2:  # one integral (two for N ≥ 3; two_by_two)
+                volume, slope = two_by_two(eps_, *singular, variance, refine, max(n_in, n_out))
+            else:  # the laws of u = ‖Mβ̂‖² and σ (any_rank); the larger side as w keeps its density bounded
+                volume, slope = any_rank(eps_, singular, min(n_in, n_out), max(n_in, n_out), variance, refine, dps)
             return [volume, (eps_ - mpmath.mpf(floor)) * slope / volume]
 
-        (volume, exponent), digits = with_precision_contract(two_by_two, dps, what)
+        (volume, exponent), digits = with_precision_contract(out_of_reach, dps, what, guard=5 if min(n_in, n_out) > 2 else 10)
         return VolumePoint(level, volume, exponent, digits)
+    if target > 0 and min(n_in, n_out) == 2 and h == 1:  # rank one on a side of 2: the arcsine-sum law (two_by_two)
 
+        def arcsine_sum(refine: bool) -> list[mpmath.mpf]:
+            eps_ = mpmath.mpf(level)
+            volume, slope = two_by_two(eps_, mpmath.mpf(target), mpmath.mpf(0), mpmath.mpf(s_a) * mpmath.mpf(s_b), refine, max(n_in, n_out))
+            return [volume, eps_ * slope / volume]
+
+        (volume, exponent), digits = with_precision_contract(arcsine_sum, dps, what)
+        return VolumePoint(level, volume, exponent, digits)
     if target > 0 and min(n_in, n_out) > 1:  # hidden = 1: the rank-one product b·aᵀ against the target
 
         def rank_one(refine: bool) -> list[mpmath.mpf]:
             eps_, s = mpmath.mpf(level), mpmath.mpf(target)
             # K is symmetric under transposition: the larger side as w keeps its density bounded (N ≥ 3)
-            law = _cosine_product_law(s, min(n_in, n_out), max(n_in, n_out), refine)
+            law = cosine_product_law(s, min(n_in, n_out), max(n_in, n_out), refine)
             variance = mpmath.mpf(s_a) * mpmath.mpf(s_b)
-            volume, slope = _hidden_one(eps_, s * s, law, [s, mpmath.mpf(0), -s], min(n_in, n_out), max(n_in, n_out), variance, refine)
+            volume, slope = hidden_one(eps_, s * s, law, [s, mpmath.mpf(0), -s], min(n_in, n_out), max(n_in, n_out), variance, refine)
             return [volume, eps_ * slope / volume]
 
         (volume, exponent), digits = with_precision_contract(rank_one, dps, what)
@@ -217,26 +206,12 @@ def two_layer_volume(
         log_scale = max(mpmath.log(parts(y)[0] * y) for y in points[1:-1])  # y·f(y) is the mass per unit of log y
         if refine:
             points = refined(points)
-        volume, slope = _quad_pair(parts, points)
+        volume, slope = quad_pair(parts, points)
         return [volume * mpmath.exp(log_scale), eps_ * slope / volume]
 
     method = sliced if target > 0 and level > target**2 / 8 else compute
     (volume, exponent), digits = with_precision_contract(method, dps, what)
     return VolumePoint(level, volume, exponent, digits)
-
-
-def _quad_pair(f: Callable, points: Sequence[mpmath.mpf], method: str = "tanh-sinh") -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(∫ f[0], ∫ f[1]) over the points by ``mpmath.quad``, f (a pair: the volume's integrand and that of its
-    ε-derivative) evaluated once per node: both integrals visit the same nodes."""
-    memo: dict[mpmath.mpf, tuple[mpmath.mpf, mpmath.mpf]] = {}
-
-    def g(x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if x not in memo:
-            memo[x] = f(x)
-        return memo[x]
-
-    volume = mpmath.quad(lambda x: g(x)[0], points, method=method)
-    return volume, mpmath.quad(lambda x: g(x)[1], points, method=method)
 
 
 def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf, sb: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, mpmath.mpf]:
@@ -273,7 +248,7 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
             value, slope = f(y)
             return value * y / size, slope * y / size
 
-        volume, slope = _quad_pair(g, cuts, "gauss-legendre")
+        volume, slope = quad_pair(g, cuts, "gauss-legendre")
         return volume * size, slope * size
 
     if outputs == 1:  # the slab is the interval |u − s| < r
@@ -317,194 +292,8 @@ def _slab(eps: mpmath.mpf, s: mpmath.mpf, dof: int, outputs: int, sa: mpmath.mpf
     if refine:
         ends = refined(ends)
     method = "tanh-sinh" if s < r else "gauss-legendre"  # tanh–sinh for the log singularity at u = 0
-    volume, slope = _quad_pair(lambda theta: tuple(v / size for v in angular(theta)), ends, method)
+    volume, slope = quad_pair(lambda theta: tuple(v / size for v in angular(theta)), ends, method)
     return volume * size, slope * size
-
-
-def _gamma_product_density(z: mpmath.mpf, alpha: mpmath.mpf, beta: mpmath.mpf) -> mpmath.mpf:
-    """The density at z of G_α·G_β, the product of independent Gamma(α) and Gamma(β) variables:
-    2z^((α+β)/2−1) K_(α−β)(2√z)/(Γ(α)Γ(β))."""
-    return 2 * z ** ((alpha + beta) / 2 - 1) * mpmath.besselk(alpha - beta, 2 * mpmath.sqrt(z)) / (mpmath.gamma(alpha) * mpmath.gamma(beta))
-
-
-def _gamma_product_cdf(z: mpmath.mpf, alpha: int, beta: mpmath.mpf) -> mpmath.mpf:
-    """P(G_α·G_β ≤ z) for an integer α: 1 − E[e^(−z/G_β) Σ_(k<α) (z/G_β)^k/k!] =
-    1 − (2/Γ(β)) Σ_(k<α) z^((β+k)/2) K_(β−k)(2√z)/k!, as E[G_β^(−k) e^(−z/G_β)] = 2z^((β−k)/2) K_(β−k)(2√z)/Γ(β).
-    It cancels to ~z^min(α,β) for small z, and is evaluated with as many more digits."""
-    lost = int(min(alpha, beta)) * max(0, int(-mpmath.log10(z))) + 5 if z < 1 else 0
-    with mpmath.extradps(lost):
-        root = 2 * mpmath.sqrt(z)
-        tail = sum(z ** ((beta + k) / 2) * mpmath.besselk(beta - k, root) / mpmath.factorial(k) for k in range(alpha))
-        return +(1 - 2 * tail / mpmath.gamma(beta))
-
-
-def _hidden_one(
-    eps: mpmath.mpf, norm2: mpmath.mpf, t_law: Callable, singular: Sequence[mpmath.mpf], n_in: int, n_out: int,
-    variance: mpmath.mpf, refine: bool,
-) -> tuple[mpmath.mpf, mpmath.mpf]:  # fmt: skip
-    """(V(ε), V'(ε)) for hidden = 1 and N_in, N_out ≥ 2 (module docstring): K = ½(σ² − 2σt + ‖M‖²), so
-    V = ∫ f_σ(σ) P(t > t*(σ)) dσ and V' = ∫ f_σ(σ) f_t(t*(σ))/σ dσ with t*(σ) = (σ² + ‖M‖² − 2ε)/(2σ).
-    ``t_law(v)`` is (P(t > v), the density of t at v); ``singular`` the values of t where its law is not smooth;
-    ``variance`` is s_a·s_b. The σ-integral is cut where t*(σ) meets one of them (the positive roots of
-    σ² − 2vσ + ‖M‖² − 2ε: beyond the largest, t* exceeds t's support and nothing qualifies) and at
-    σ = √|‖M‖² − 2ε|, where t* is least (2ε < ‖M‖²) or crosses 0 (2ε > ‖M‖²). mpmath's tanh–sinh rule."""
-    alpha, beta = mpmath.mpf(n_in) / 2, mpmath.mpf(n_out) / 2
-    scale = 4 * variance
-
-    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:  # σ²/(4 s_a s_b) = G_α·G_β
-        return 2 * sigma / scale * _gamma_product_density(sigma * sigma / scale, alpha, beta)
-
-    def integrand(sigma: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        if sigma == 0:
-            return mpmath.mpf(0), mpmath.mpf(0)
-        survival, density = t_law((sigma * sigma + norm2 - 2 * eps) / (2 * sigma))
-        f = sigma_density(sigma)
-        return f * survival, f * density / sigma
-
-    cuts = {mpmath.sqrt(abs(norm2 - 2 * eps))}
-    for v in singular:  # σ² − 2vσ + ‖M‖² − 2ε = 0
-        discriminant = v * v - norm2 + 2 * eps
-        if discriminant >= 0:
-            cuts |= {v - mpmath.sqrt(discriminant), v + mpmath.sqrt(discriminant)}
-    points = [mpmath.mpf(0), *sorted(c for c in cuts if c > 0)]
-    if refine:
-        points = refined(points)
-    return _quad_pair(integrand, points)
-
-
-def _cosine_product_law(s: mpmath.mpf, n_in: int, n_out: int, refine: bool) -> Callable:
-    """The law of t = s·x·w (a rank-one target s), x and w the first coordinates of independent uniform unit
-    vectors in R^(n_in) and R^(n_out): v ↦ (P(t > v), f_t(v)), integrating x = cos φ over φ ∈ [0, π/2] (twice:
-    (x, w) ↦ (−x, −w)) and cut where v/(s cos φ) = ±1; P(w > u) by :func:`_cosine_tail`."""
-    beta_in = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_in - 1) / 2)
-    beta_out = mpmath.beta(mpmath.mpf(1) / 2, mpmath.mpf(n_out - 1) / 2)
-    steps = _cosine_tail_steps(n_out)
-
-    def w_survival(u: mpmath.mpf) -> mpmath.mpf:
-        if abs(u) >= 1:
-            return mpmath.mpf(0 if u > 0 else 1)
-        tail = _cosine_tail(abs(u), n_out, steps)
-        return tail if u >= 0 else 1 - tail
-
-    def w_density(u: mpmath.mpf) -> mpmath.mpf:
-        return (1 - u * u) ** (mpmath.mpf(n_out - 3) / 2) / beta_out if abs(u) < 1 else mpmath.mpf(0)
-
-    def law(t: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        v = t / s
-        if v >= 1:
-            return mpmath.mpf(0), mpmath.mpf(0)
-        if v <= -1:
-            return mpmath.mpf(1), mpmath.mpf(0)
-        weight = lambda phi: 2 * mpmath.sin(phi) ** (n_in - 2) / beta_in  # noqa: E731
-        top = mpmath.acos(abs(v))
-        survival = mpmath.quad(lambda phi: weight(phi) * w_survival(v / mpmath.cos(phi)), refined([0, top, mpmath.pi / 2]) if refine else [0, top, mpmath.pi / 2])
-        density = mpmath.quad(lambda phi: weight(phi) * w_density(v / mpmath.cos(phi)) / mpmath.cos(phi), refined([0, top]) if refine else [0, top])
-        return survival, density / s
-
-    return law
-
-
-def _two_by_two(
-    eps: mpmath.mpf, s1: mpmath.mpf, s2: mpmath.mpf, variance: mpmath.mpf, refine: bool, others: int = 2
-) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(V(ε), V'(ε)) for hidden = 1, two inputs and ``others`` ≥ 2 outputs (or the transpose) and a target with
-    singular values s1 ≥ s2 ≥ 0, s1 > 0. First with two outputs:
-
-    K = ½(σ² − 2σt + ‖M‖²) with σ = ‖a‖‖b‖ and t = α̂ᵀMβ̂ (module docstring). With α̂ = (cos θ, sin θ) and
-    β̂ = (cos ψ, sin ψ), t = A cos u + B cos v, A = (s1 + s2)/2, B = (s1 − s2)/2, where u = θ − ψ and v = θ + ψ
-    are independent and uniform: a sum of two independent arcsine variables, whose density is an elliptic
-    integral, f_t(τ) = 2K(m)/(π²√((a − c)(b − d))) with a > b > c > d the roots ±A, τ ± B and
-    m = (b − c)(a − d)/((a − c)(b − d)) (the integral of 1/√((A² − x²)(B² − (τ − x)²)) over [c, b], Byrd &
-    Friedman 256.00; m = 0 gives the arcsine law when B = 0), taken as K(m) = π/(2·agm(1, √(1 − m))) with
-    1 − m = (a − b)(c − d)/((a − c)(b − d)), accurate where m → 1 (the log singularities at τ = ±s2). For
-    fixed t = τ, K < ε holds on the σ-interval (τ − D, τ + D), D = √(τ² − ‖M‖² + 2ε), and σ²/(4 s_a s_b) = XY
-    with X, Y ~ Exp(1) has the distribution function F(z) = 1 − P(X > z/Y) = 1 − E_Y[e^(−z/Y)] =
-    1 − 2√z·K_1(2√z). So V(ε) is one integral,
-
-      V(ε) = ∫ f_t(τ) [F_σ(τ + D) − F_σ(max(τ − D, 0))] dτ,   V'(ε) = ∫ f_t(τ) [f_σ(τ + D) + f_σ(τ − D)·1{τ > D}]/D dτ,
-
-    with f_σ(σ) = σ·K_0(σ/√(s_a s_b))/(s_a s_b), over τ ∈ [τ0, s1], τ0 = √(‖M‖² − 2ε), when 2ε < ‖M‖² (elsewhere
-    D is not real or τ + D < 0), taken over D with τ = √(τ0² + D²), whose Jacobian D/τ cancels the 1/D (a
-    1/√(τ − τ0) singularity that rounding near τ0 would leave unresolved), else over [−s1, s1]; cut at ±s2
-    (log singularities of f_t).
-    F is summed from its series Σ_k z^(k+1)(ψ(k+1) + ψ(k+2) − log z)/(k!(k+1)!) for z ≤ 1 (no cancellation
-    where it is small). mpmath's tanh–sinh rule.
-
-    With N = ``others`` ≥ 3 outputs, β̂'s first two coordinates in the target's left singular basis are ρ·(cos ψ,
-    sin ψ) with ψ uniform and ρ² ~ Beta(1, (N − 2)/2) independent of it, so t = ρ·T with T the two-output variable
-    above: f_t(τ) = ∫ f_ρ(ρ) f_T(τ/ρ) dρ/ρ = (N − 2) ∫_0^(φ1) sin^(N−3)φ f_T(τ/cos φ) dφ with ρ = cos φ, cos φ1 =
-    |τ|/s1 (cut where τ/cos φ = s2). And Y ~ Gamma(N/2): F(z) = 1 − E_Y[e^(−z/Y)] = 1 − 2z^(β/2) K_β(2√z)/Γ(β),
-    β = N/2, with F'(z) = 2^(2−β) x^(β−1) K_(β−1)(x)/Γ(β), x = 2√z; F is evaluated with log10(1/z) more digits
-    where z < 1, which its cancellation costs."""
-    big, small, norm2 = (s1 + s2) / 2, (s1 - s2) / 2, s1 * s1 + s2 * s2
-
-    def arcsine_sum_density(tau: mpmath.mpf) -> mpmath.mpf:
-        a, b, c, d = sorted([big, -big, tau + small, tau - small], reverse=True)
-        complement = (a - b) * (c - d) / ((a - c) * (b - d))  # 1 − m, without cancellation near m = 1
-        if complement == 0 or abs(tau) >= s1:  # τ rounded onto a log singularity ±s2, or out of the support
-            return mpmath.mpf(0)
-        return 1 / (mpmath.pi * mpmath.agm(1, mpmath.sqrt(complement)) * mpmath.sqrt((a - c) * (b - d)))
-
-    def mixed_density(tau: mpmath.mpf) -> mpmath.mpf:  # t = ρ·T (N ≥ 3 outputs)
-        top = mpmath.acos(abs(tau) / s1)
-        points = [mpmath.mpf(0), *([mpmath.acos(abs(tau) / s2)] if 0 < abs(tau) < s2 else []), top]
-        if refine:
-            points = refined(points)
-        integrand = lambda phi: mpmath.sin(phi) ** (others - 3) * arcsine_sum_density(tau / mpmath.cos(phi))
-        return (others - 2) * mpmath.quad(integrand, points)
-
-    t_density = arcsine_sum_density if others == 2 else mixed_density
-    beta = mpmath.mpf(others) / 2
-
-    def sigma_cdf(sigma: mpmath.mpf) -> mpmath.mpf:
-        z = sigma * sigma / (4 * variance)
-        if others > 2:  # 1 − 2 z^(β/2) K_β(2√z)/Γ(β)
-            return _gamma_product_cdf(z, 1, beta)
-        if z > 1:
-            return 1 - 2 * mpmath.sqrt(z) * mpmath.besselk(1, 2 * mpmath.sqrt(z))
-        total, term, log_z, k = mpmath.mpf(0), z, mpmath.log(z), 0  # term = z^(k+1)/(k!(k+1)!)
-        while True:
-            piece = term * (mpmath.digamma(k + 1) + mpmath.digamma(k + 2) - log_z)
-            total += piece
-            if abs(piece) < mpmath.eps * abs(total):
-                return total
-            k += 1
-            term *= z / (k * (k + 1))
-
-    def sigma_density(sigma: mpmath.mpf) -> mpmath.mpf:  # F'(z)·dz/dσ, z = σ²/(4 s_a s_b)
-        return _gamma_product_density(sigma * sigma / (4 * variance), mpmath.mpf(1), beta) * sigma / (2 * variance)
-
-    def parts(tau: mpmath.mpf, spread: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        """The two integrands at τ with D = spread, the second times D (which cancels the 1/D)."""
-        high, low = tau + spread, tau - spread
-        if high <= 0 or abs(tau) >= s1:
-            return mpmath.mpf(0), mpmath.mpf(0)
-        f = t_density(tau)
-        mass = sigma_cdf(high) - (sigma_cdf(low) if low > 0 else 0)
-        return f * mass, f * (sigma_density(high) + (sigma_density(low) if low > 0 else 0))
-
-    if 2 * eps < norm2:  # τ ≥ τ0 = √(‖M‖² − 2ε): integrate over D instead, τ = √(τ0² + D²), dτ = (D/τ) dD
-        floor = norm2 - 2 * eps
-
-        def integrand(spread: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-            tau = mpmath.sqrt(floor + spread * spread)
-            volume, slope = parts(tau, spread)
-            return volume * spread / tau, slope / tau
-
-        points = sorted({mpmath.mpf(0), *(mpmath.sqrt(v * v - floor) for v in (s2, s1) if v * v > floor)})
-    else:  # D ≥ |τ| is real everywhere; near 2ε = ‖M‖² it nearly vanishes at τ = 0: cut there too
-
-        def integrand(tau: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-            spread = mpmath.sqrt(tau * tau - norm2 + 2 * eps)
-            if spread == 0:  # τ = 0 with 2ε = ‖M‖², an end of the pieces
-                return mpmath.mpf(0), mpmath.mpf(0)
-            volume, slope = parts(tau, spread)
-            return volume, slope / spread
-
-        points = sorted({-s1, -s2, mpmath.mpf(0), s2, s1})
-    if refine:
-        points = refined(points)
-    return _quad_pair(integrand, points)
 
 
 def _two_sided_zero_target(
@@ -524,12 +313,12 @@ def _two_sided_zero_target(
 
     (E[G_N^(−k) e^(−z/G_N)] = 2z^((N−k)/2) K_(N−k)(2√z)/Γ(N)), V'(ε) the same with F'(z)·z/ε, F' the density
     2z^((H+N)/2−1) K_(H−N)(2√z)/(Γ(H)Γ(N)) of a product of two Gamma variables. F cancels to ~z^min(H,N) for
-    small z and is evaluated with as many more digits (:func:`_gamma_product_cdf`). One integral over g, of F
+    small z and is evaluated with as many more digits (:func:`gamma_product_cdf`). One integral over g, of F
     times the density of g (a Gauss hypergeometric function), scaled by F at g = 1/2 (mpmath stops on an
     absolute tolerance),
     cut at g = 1/2 (where the range of v opens to 0) and, for small ε, near g ~ ε/(s_a s_b) where F saturates."""
     def cdf_and_density(z: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-        return _gamma_product_cdf(z, hidden, mpmath.mpf(others)), _gamma_product_density(z, mpmath.mpf(hidden), mpmath.mpf(others))
+        return gamma_product_cdf(z, hidden, mpmath.mpf(others)), gamma_product_density(z, mpmath.mpf(hidden), mpmath.mpf(others))
 
     base = eps / variance  # z = base/(2g)
     scale = cdf_and_density(base)[0]
@@ -560,29 +349,6 @@ def _two_sided_zero_target(
         return weight * cdf, weight * density * z / eps
 
     points = sorted({mpmath.mpf(0), mpmath.mpf(1) / 2, mpmath.mpf(1), *([base, base / 64] if base < mpmath.mpf(1) / 4 else [])})
-    volume, slope = _quad_pair(at, refined(points) if refine else points)
+    volume, slope = quad_pair(at, refined(points) if refine else points)
     return volume * scale, slope * scale
 
-
-def _cosine_tail_steps(n: int) -> list[mpmath.mpf]:
-    """The factors 1/(a·B(a, ½)) for a = (n − 1)/2 − k, k = 1, 2, … down to the base case a ∈ {½, 1} of
-    :func:`_cosine_tail`, at the working precision (formed once per quadrature)."""
-    half = mpmath.mpf(1) / 2
-    return [1 / (a * mpmath.beta(a, half)) for a in (mpmath.mpf(n - 1) / 2 - k for k in range(1, (n - 2) // 2 + 1))]
-
-
-def _cosine_tail(u: mpmath.mpf, n: int, steps: Sequence[mpmath.mpf]) -> mpmath.mpf:
-    """P(w > u) for 0 ≤ u < 1 and w the first coordinate of a uniform unit vector in R^n (density
-    ∝ (1 − w²)^((n−3)/2)): ½·I_(1−u²)((n − 1)/2, ½), the regularised incomplete beta function, from its base
-    cases I_x(½, ½) = (2/π)·acos u (n = 2) and I_x(1, ½) = 1 − u (n = 3) by the recurrence
-    I_x(a + 1, b) = I_x(a, b) − x^a (1 − x)^b / (a·B(a, b)) (DLMF 8.17.20) with x = 1 − u², b = ½, two
-    dimensions a step. Each step subtracts a term no larger than its value, so the absolute error stays
-    within n units of the working precision, as the V(ε) integrand needs; mpmath's betainc (a ₂F₁) costs
-    about 100 times more per call."""
-    x = 1 - u * u
-    value = 2 * mpmath.acos(u) / mpmath.pi if n % 2 == 0 else 1 - u
-    a = mpmath.mpf(1) / 2 if n % 2 == 0 else mpmath.mpf(1)
-    for factor in reversed(steps):
-        value -= x**a * u * factor
-        a += 1
-    return value / 2

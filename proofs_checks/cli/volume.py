@@ -70,7 +70,7 @@ def two_layer(
         str,
         typer.Option(
             "--singular-values", "--singular-value",
-            help="The target's singular values: one non-zero value (0: zero target), or two for 2 → 1 → 2.",
+            help="The target's singular values: one non-zero value (0: zero target), or several for hidden = 1.",
         ),
     ] = "0",
     prior_var: Annotated[str, typer.Option("--prior-var", help="Prior variance s_a = s_b (or 'sa,sb').")] = "1",

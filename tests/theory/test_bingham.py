@@ -8,7 +8,7 @@ import pytest
 
 from mpmath.calculus.inverselaplace import FixedTalbot
 
-from theory.bingham import talbot_rule, bingham_moments
+from theory.bingham import bingham_moments, sphere_quadratic_expectation, talbot_rule
 from theory.two_layer_wishart import bessel_i012
 
 
@@ -100,3 +100,44 @@ def test_scaled_bessel_functions_match_mpmath(dps, x):
         for nu, approx in enumerate(got):
             exact = mpmath.besseli(nu, value) * mpmath.exp(-value)
             assert abs(approx - exact) <= mpmath.mpf(10) ** (1 - dps) * exact
+
+
+def _power_moments(squares, dim):
+    """E[u^j], j = 0, 1, 2, for u = Σ λ_i θ_i²: E[θ_i²] = 1/d, E[θ_i⁴] = 3/(d(d + 2)), E[θ_i²θ_j²] = 1/(d(d + 2))."""
+    first, second = sum(squares), sum(s * s for s in squares)
+    return [mpmath.mpf(1), first / dim, (2 * second + first * first) / (dim * (dim + 2))]
+
+
+@pytest.mark.parametrize(
+    ("squares", "dim"),
+    [(["2"], 3), (["2", "1"], 3), (["2", "1", "0.5"], 3), (["1", "1", "0.3"], 3), (["1", "1"], 5), (["1.5", "1.5", "1.5", "0.2"], 4),
+     (["3", "0.001"], 4), (["0.7", "0.7", "0.7"], 3)],
+)  # fmt: skip
+def test_sphere_quadratic_expectation_gives_the_moments_of_u(squares, dim):
+    """Distinct, repeated and all-equal λ, with and without null directions: E[1], E[u], E[u²] in closed form."""
+    with mpmath.workdps(30):
+        squares = [mpmath.mpf(s) for s in squares]
+        got = sphere_quadratic_expectation(lambda x: [1, x, x * x], 0, [0, 0, 0], squares, dim, 30)
+        for value, expected in zip(got, _power_moments(squares, dim)):
+            assert abs(value - expected) < 1e-26 * expected
+
+
+@pytest.mark.parametrize("dim", [3, 4, 7])
+def test_sphere_quadratic_expectation_gives_the_beta_law_of_one_coordinate(dim):
+    """One λ = s: u = s·θ_1², θ_1² ~ Beta(½, (d − 1)/2), so P(u > c) = I_(1−c/s)((d − 1)/2, ½), and
+    E[(u − c)_+^(3/2) √u] by direct quadrature of that density; two equal λ on S^4: P(u > c) = (1 − c/s)^(3/2)."""
+    with mpmath.workdps(30):
+        s, c = mpmath.mpf(2), mpmath.mpf("0.7")
+        tail = mpmath.betainc(mpmath.mpf(dim - 1) / 2, mpmath.mpf(1) / 2, 0, 1 - c / s, regularized=True)
+        density = lambda x: x ** -0.5 * (s - x) ** (mpmath.mpf(dim - 3) / 2) / (mpmath.beta(0.5, mpmath.mpf(dim - 1) / 2) * s ** (mpmath.mpf(dim - 2) / 2))  # noqa: E731
+        moment = mpmath.quad(lambda x: (x - c) ** 1.5 * mpmath.sqrt(x) * density(x), [c, s])
+        got = sphere_quadratic_expectation(lambda x: [1, mpmath.sqrt(x)], c, [0, mpmath.mpf(3) / 2], [s], dim, 30)
+        assert abs(got[0] - tail) < 1e-26 and abs(got[1] - moment) < 1e-26 * moment
+        pair = sphere_quadratic_expectation(lambda x: [1], c, [0], [s, s], 5, 30)[0]
+        assert abs(pair - (1 - c / s) ** 1.5) < 1e-26
+
+
+@pytest.mark.parametrize(("squares", "dim", "message"), [(["1"], 2, "d ≥ 3"), (["1", "1", "1", "1"], 3, "at most 3"), (["0"], 3, "non-zero")])
+def test_sphere_quadratic_expectation_rejects_what_it_cannot_do(squares, dim, message):
+    with pytest.raises(ValueError, match=message):
+        sphere_quadratic_expectation(lambda x: [1], 0, [0], [mpmath.mpf(s) for s in squares], dim, 12)

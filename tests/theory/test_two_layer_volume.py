@@ -6,7 +6,8 @@ import pytest
 from scipy import integrate, stats
 
 from theory import reduced_rank, reduced_rank_for_target, two_layer_volume
-from theory.two_layer_volume import _cosine_product_law, _cosine_tail, _cosine_tail_steps, _hidden_one, _slab, _two_by_two
+from theory.two_layer_hidden_one import _cosine_tail, _cosine_tail_steps, cosine_product_law, hidden_one, two_by_two
+from theory.two_layer_volume import _slab
 
 
 @pytest.mark.parametrize("eps", ["0.01", "0.5"])
@@ -195,8 +196,8 @@ def test_two_by_two_with_a_rank_one_target_agrees_with_the_product_of_cosines(ep
     integrated over the law of ‖a‖‖b‖ (the general rank-one reduction), below and beyond ε = s²/2."""
     with mpmath.workdps(20):
         level, s, one = mpmath.mpf(eps), mpmath.mpf("0.5"), mpmath.mpf(1)
-        volume, slope = _two_by_two(level, s, mpmath.mpf(0), one, False)
-        other_volume, other_slope = _hidden_one(level, s * s, _cosine_product_law(s, 2, 2, False), [s, 0, -s], 2, 2, one, False)
+        volume, slope = two_by_two(level, s, mpmath.mpf(0), one, False)
+        other_volume, other_slope = hidden_one(level, s * s, cosine_product_law(s, 2, 2, False), [s, 0, -s], 2, 2, one, False)
         assert abs(volume - other_volume) < 1e-15 * volume and abs(slope - other_slope) < 1e-12 * slope
 
 
@@ -220,9 +221,9 @@ def test_two_by_n_with_a_rank_one_target_agrees_with_the_product_of_cosines(othe
     the cosines of two independent uniform directions (the general rank-one reduction), to 15 digits."""
     with mpmath.workdps(20):
         level, s, one = mpmath.mpf("0.01"), mpmath.mpf("0.5"), mpmath.mpf(1)
-        volume, slope = _two_by_two(level, s, mpmath.mpf(0), one, False, others)
-        law = _cosine_product_law(s, 2, others, False)
-        other_volume, other_slope = _hidden_one(level, s * s, law, [s, 0, -s], 2, others, one, False)
+        volume, slope = two_by_two(level, s, mpmath.mpf(0), one, False, others)
+        law = cosine_product_law(s, 2, others, False)
+        other_volume, other_slope = hidden_one(level, s * s, law, [s, 0, -s], 2, others, one, False)
         assert abs(volume - other_volume) < 1e-15 * volume and abs(slope - other_slope) < 1e-12 * slope
 
 
@@ -274,7 +275,8 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
     ("args", "message"),
     [(("0.1", 3, 2, 3, "0.5"), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
-     (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 1, 3, ["0.5", "0.3"]), "rank two for hidden = 1 with inputs = 2 or outputs = 2"),
+     (("0.001", 2, 2, 2, "0.5"), "covers hidden = 1"), (("0.1", 3, 2, 3, ["0.5", "0.3"]), "covers hidden = 1"),
+     (("0.17", 3, 1, 3, ["0.5", "0.3"]), "within 10⁻⁶·s_1² of ‖M‖²/2"), (("0.045", 3, 1, 4, ["0.5", "0.3"]), "not above the least loss L0"),
      (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0"),
      (("0.1", 2, 1, 2, ["0.5", "0.3", "0.1"]), "at most min\\(inputs, outputs\\) = 2")],
 )  # fmt: skip
