@@ -1,5 +1,6 @@
 """The Bingham average by Talbot's contour rule against Kummer's function, Bessel functions and a brute-force
-power series built from the Dirichlet moments of θ²; the scaled Bessel functions against mpmath."""
+power series built from the Dirichlet moments of θ²; the scaled Bessel functions against mpmath; the law of
+u = Σ λ_i θ_i² (its contour form) against the moments of u and Beta laws."""
 
 from functools import lru_cache
 

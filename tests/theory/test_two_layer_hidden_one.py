@@ -49,7 +49,8 @@ def _monte_carlo(eps, inputs, outputs, values, draws=4_000_000, seed=1):
 
 @pytest.mark.parametrize(
     ("eps", "inputs", "outputs", "values"),
-    [("0.5", 3, 3, ["1", "0.5"]), ("0.9", 3, 3, ["1", "1"]), pytest.param("0.5", 3, 4, ["1", "0.6", "0.3"], marks=pytest.mark.slow)],
+    [("0.5", 3, 3, ["1", "0.5"]), pytest.param("0.9", 3, 3, ["1", "1"], marks=pytest.mark.slow),
+     pytest.param("0.5", 3, 4, ["1", "0.6", "0.3"], marks=pytest.mark.slow)],
 )  # fmt: skip
 def test_any_rank_against_monte_carlo(eps, inputs, outputs, values):
     """Distinct and repeated singular values, rank 2 and 3, through the public function."""
@@ -58,6 +59,7 @@ def test_any_rank_against_monte_carlo(eps, inputs, outputs, values):
     assert abs(float(point.volume) - fraction) < 4 * error
 
 
+@pytest.mark.slow
 def test_transposing_the_model_leaves_v_unchanged():
     """3 → 1 → 4 and 4 → 1 → 3 put u and w on different sides of the same model (u on the smaller side)."""
     first = two_layer_volume("0.4", 3, 1, 4, singular_value=["1", "0.5"], dps=8)
