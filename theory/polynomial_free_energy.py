@@ -614,6 +614,31 @@ class _Integrator:
             return [_to_mpf(factor * j0), _to_mpf(factor * j1), _to_mpf(factor * j2)]
 
 
+def _loss_floor(loss: PolynomialLoss, ranges: list | None, gaussian: Fraction | None) -> Fraction:
+    """A reference level m ≈ min K (0 when min K ≤ 0), exact where it is the constant term: the least value on a
+    41^d grid over the box (±10σ for a Gaussian prior), polished by L-BFGS-B (unbounded for a Gaussian prior).
+    The thermodynamics of K − m, which has min ≈ 0, give those of K exactly: Z = e^(−nm)·Z', F = nm + F',
+    λ_eff = nm + λ'_eff, C = C'. Without the shift, e^(−nK) underflows MPFR's exponent range (~e^(−7·10⁸))
+    and C = E[(nK)²] − E[nK]² cancels 2·log10(n·min K) digits."""
+    import scipy.optimize
+
+    f = sympy.lambdify(loss.variables, loss.expr, "numpy")
+    if ranges is not None:
+        bounds = [(float(a), float(b)) for a, b in ranges]
+    else:
+        reach = 10 * math.sqrt(float(gaussian))
+        bounds = [(-reach, reach)] * loss.dim
+    grid = np.meshgrid(*(np.linspace(a, b, 41) for a, b in bounds), indexing="ij")
+    values = np.broadcast_to(np.asarray(f(*grid), dtype=float), grid[0].shape)
+    start = [axis.flat[int(np.argmin(values))] for axis in grid]
+    polished = scipy.optimize.minimize(lambda v: float(f(*v)), start, method="L-BFGS-B", bounds=bounds if ranges is not None else None)
+    least = min(float(values.min()), float(polished.fun))
+    if not least > 0:
+        return Fraction(0)
+    constant = loss.terms.get((0,) * loss.dim, Fraction(0))
+    return constant if abs(least - float(constant)) <= 1e-9 * max(1.0, abs(least)) else Fraction(least)
+
+
 def polynomial_thermodynamics(
     K: object | Sequence[object],
     n: object,
@@ -642,6 +667,9 @@ def polynomial_thermodynamics(
     if not size > 0:
         raise ValueError(f"n must be positive, got {n!r}")
     ranges, gaussian = polynomial_prior(box, prior_var, d)
+    floor = _loss_floor(loss, ranges, gaussian)
+    if floor:  # K − m: the same thermodynamics shifted by n·m, computed where e^(−n(K − m)) is of order one
+        loss = polynomial_loss(loss.expr - sympy.Rational(floor.numerator, floor.denominator), [v.name for v in loss.variables], require_zero=False)
     loss, ranges = _quadratic_innermost(loss, ranges)
     features = _outer_features(loss, None if ranges is None else ranges[1]) if d == 2 else []
 
@@ -662,7 +690,8 @@ def polynomial_thermodynamics(
         integrator = _Integrator(loss.terms, size, real_ranges, variance, refine, dps, centres, tolerance)
         j0, j1, j2 = integrator.integrate(integrator.loss, 0)
         z, lam, heat = thermo_from_moments(mpmath.mpf(1), j0, j1, j2)  # the J_j already carry the powers of n
-        return [-(mpmath.log(z) + log_density), lam, heat]
+        shift = size * floor.numerator / floor.denominator  # n·m (module: _loss_floor)
+        return [shift - (mpmath.log(z) + log_density), shift + lam, heat]
 
     (free_energy, lam, heat), digits = with_precision_contract(
         run, dps, f"polynomial loss at n = {n}", guard=5, extra=extra

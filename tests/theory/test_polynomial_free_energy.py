@@ -209,3 +209,35 @@ def test_bad_input(kwargs, message):
 def test_too_many_variables():
     with pytest.raises(ValueError, match="d ≤ 3"):
         polynomial_thermodynamics("a**2 + b**2 + c**2 + d**2", 10, box=(-1, 1))
+
+
+@pytest.mark.parametrize("n", ["1e2", "1e8", "1e12"])
+def test_a_loss_with_a_positive_minimum_matches_its_closed_form(n):
+    """K = x² − x + 1 = (x − ½)² + ¾ on [−1, 1]: Z = e^(−3n/4)·√(π/n)·(erf(3√n/2) + erf(√n/2))/4, so
+    F = 3n/4 − log(…), λ_eff = 3n/4 + n·E[(x − ½)²] and C = Var[n(x − ½)²], from the truncated Gaussian's
+    moments. n·min K reaches 7.5·10¹¹ here: e^(−nK) itself would underflow MPFR's exponent range."""
+    point = polynomial_thermodynamics("x**2 - x + 1", n, box=(-1, 1), dps=15)
+    with mpmath.workdps(40):
+        size = mpmath.mpf(n)
+        moments = [
+            mpmath.quad(lambda x: (size * (x - mpmath.mpf(1) / 2) ** 2) ** j * mpmath.exp(-size * (x - mpmath.mpf(1) / 2) ** 2), [-1, mpmath.mpf(1) / 2, 1])
+            for j in range(3)
+        ]
+        closed = mpmath.sqrt(mpmath.pi / size) * (mpmath.erf(3 * mpmath.sqrt(size) / 2) + mpmath.erf(mpmath.sqrt(size) / 2)) / 2
+        assert abs(moments[0] / closed - 1) < 1e-30
+        free_energy = 3 * size / 4 - mpmath.log(closed / 2)
+        lam = 3 * size / 4 + moments[1] / moments[0]
+        heat = moments[2] / moments[0] - (moments[1] / moments[0]) ** 2
+    assert abs(point.free_energy / free_energy - 1) < 1e-14 and abs(point.lambda_eff / lam - 1) < 1e-14
+    assert abs(point.heat_capacity / heat - 1) < 1e-13
+
+
+def test_a_constant_added_to_the_loss_shifts_f_and_lambda_by_n_times_it():
+    """K + 1/10 against K = x²y² at n = 10¹⁰ (where e^(−n/10) is far below MPFR's range): F and λ_eff move by
+    n/10 exactly, C not at all."""
+    n = mpmath.mpf("1e10")
+    base = polynomial_thermodynamics("x**2*y**2", "1e10", box=(-1, 1), dps=12)
+    shifted = polynomial_thermodynamics("x**2*y**2 + 1/10", "1e10", box=(-1, 1), dps=12)
+    assert abs(shifted.free_energy - (base.free_energy + n / 10)) < 1e-12 * shifted.free_energy
+    assert abs(shifted.lambda_eff - (base.lambda_eff + n / 10)) < 1e-12 * shifted.lambda_eff
+    assert abs(shifted.heat_capacity - base.heat_capacity) < 1e-11 * base.heat_capacity
