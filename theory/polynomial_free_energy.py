@@ -54,6 +54,7 @@ from fractions import Fraction
 import gmpy2
 import mpmath
 import numpy as np
+import scipy.optimize
 import sympy
 
 from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
@@ -620,8 +621,6 @@ def _loss_floor(loss: PolynomialLoss, ranges: list | None, gaussian: Fraction | 
     The thermodynamics of K − m, which has min ≈ 0, give those of K exactly: Z = e^(−nm)·Z', F = nm + F',
     λ_eff = nm + λ'_eff, C = C'. Without the shift, e^(−nK) underflows MPFR's exponent range (~e^(−7·10⁸))
     and C = E[(nK)²] − E[nK]² cancels 2·log10(n·min K) digits."""
-    import scipy.optimize
-
     f = sympy.lambdify(loss.variables, loss.expr, "numpy")
     if ranges is not None:
         bounds = [(float(a), float(b)) for a, b in ranges]
