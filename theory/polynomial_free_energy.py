@@ -667,6 +667,8 @@ def polynomial_thermodynamics(
         raise ValueError(f"n must be positive, got {n!r}")
     ranges, gaussian = polynomial_prior(box, prior_var, d)
     floor = _loss_floor(loss, ranges, gaussian)
+    if size * floor < 1:  # n·m below 1 costs no digits; realizable losses (m = 0 up to rounding) stay as given
+        floor = Fraction(0)
     if floor:  # K − m: the same thermodynamics shifted by n·m, computed where e^(−n(K − m)) is of order one
         loss = polynomial_loss(loss.expr - sympy.Rational(floor.numerator, floor.denominator), [v.name for v in loss.variables], require_zero=False)
     loss, ranges = _quadratic_innermost(loss, ranges)
