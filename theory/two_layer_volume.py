@@ -42,8 +42,6 @@ Z(n) = E[e^(−nK)], a Pfaffian over the Wishart spectrum, on Talbot's contour (
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import mpmath
 
 from theory.precision import input_precision, refined, with_precision_contract

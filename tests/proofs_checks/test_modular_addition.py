@@ -60,6 +60,7 @@ def test_extensivity_fit_recovers_a_known_slope_and_ignores_unhealthy_points():
     assert ladder[0]["free_energy_increment"]["value"] == 0.0
 
 
+@pytest.mark.slow  # ~40 s: the whole CLI run; one job's completeness is checked by default
 def test_cli_writes_a_complete_report(sltv, tmp_path):
     code, out, err = sltv("report", "modular-addition", "--p", "5", "--widths", "2,3,4", "--betas", "1,2,4", "--train-steps", "300",
                           "--chains", "2", "--langevin-time", "0.3", "--out", str(tmp_path), "--json")  # fmt: skip

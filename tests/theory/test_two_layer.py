@@ -53,7 +53,7 @@ def _cartesian_free_energy(n, M):
     [
         pytest.param([[0.6, 0.0]], 2, 1, marks=pytest.mark.slow),  # Kummer path, N_in = 2 (54 s: slow suite)
         ([[0.0], [0.6]], 1, 2),  # N_in = 1
-        ([[0.7, 0.0], [0.0, 0.3]], 2, 2),  # Bessel path: two non-zero singular values
+        pytest.param([[0.7, 0.0], [0.0, 0.3]], 2, 2, marks=pytest.mark.slow),  # Bessel path, two non-zero values (~30 s)
     ],
 )
 def test_reduction_equals_the_cartesian_integral(M, inputs, outputs):
@@ -89,7 +89,7 @@ def test_hidden_above_one_with_one_input_equals_the_cartesian_integral():
         assert abs(transposed.free_energy - point.free_energy) < 1e-13
 
 
-@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 2, 1), (2, 3, 1), (2, 2, 2)])
+@pytest.mark.parametrize(("inputs", "hidden", "outputs"), [(1, 2, 1), (2, 3, 1), pytest.param(2, 2, 2, marks=pytest.mark.slow)])
 def test_hidden_above_one_agrees_with_monte_carlo_over_every_weight(inputs, hidden, outputs):
     """No reduction at all: Z = E[exp(−nK)], E_n[K] and Var_n[K] averaged over 4·10⁶ prior draws of (A, B)."""
     n, s = 3.0, 0.6
@@ -144,6 +144,7 @@ def test_hidden_one_with_a_full_rank_three_by_three_target_is_regular_around_its
     assert abs(point.heat_capacity - 2.5) < 1e-4
 
 
+@pytest.mark.slow  # ~20 s
 def test_wishart_path_has_the_prior_mean_loss_at_tiny_n():
     """As n → 0, λ_eff(n)/n → E_prior[K] = ½(N_out·H·N_in·s_a·s_b + ‖M‖²), the normalisation of the 2×2 Wishart
     eigenvalue density and the conditional mean of K in one closed form."""

@@ -141,7 +141,7 @@ def _conditioned_on_a(eps: float, inputs: int, outputs: int, s: float = 0.5) -> 
 
 @pytest.mark.parametrize(
     ("eps", "outputs"),
-    [("0.3", 3), pytest.param("10", 3, marks=pytest.mark.slow), pytest.param("0.125", 2, marks=pytest.mark.slow),
+    [pytest.param("0.3", 3, marks=pytest.mark.slow), pytest.param("10", 3, marks=pytest.mark.slow), pytest.param("0.125", 2, marks=pytest.mark.slow),
      pytest.param("10", 2, marks=pytest.mark.slow)],
 )  # fmt: skip
 def test_a_rank_one_target_with_both_sides_above_one_at_any_eps_against_conditioning_on_a(eps, outputs):
@@ -245,6 +245,7 @@ def test_zero_target_with_a_side_of_two_is_symmetric_in_hidden_and_the_other_sid
     assert abs(one.volume / other.volume - 1) < 1e-9 and abs(one.exponent / other.exponent - 1) < 1e-9
 
 
+@pytest.mark.slow  # ~15 s
 def test_zero_target_with_a_side_of_two_reaches_the_learning_coefficient():
     """2×2×2, zero target: d log V/d log ε → λ = 3/2, m = 1 (Aoyagi & Watanabe 2005)."""
     point = two_layer_volume("1e-8", 2, 2, 2, dps=10)
