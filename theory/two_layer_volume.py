@@ -126,7 +126,8 @@ def two_layer_volume(
 
         (volume, exponent), digits = with_precision_contract(wishart, dps, what)
         return VolumePoint(level, volume, exponent, digits)
-    if len(values) > 1:  # hidden = 1 (h > 1 was refused above): the target is out of reach, K ≥ L0 = Σ_(k≥2) s_k²/2
+    if len(values) > 1 or (values and min(n_in, n_out) == 2):  # hidden = 1 (h > 1 was refused above)
+        # rank > 1: the target is out of reach, K ≥ L0 = Σ_(k≥2) s_k²/2 (0 for rank one on a side of 2)
         floor = mpmath.fsum(v * v for v in values[1:]) / 2
         if not level - floor > floor * mpmath.mpf(10) ** -positive_int(dps, "dps"):  # ε − L0 resolvable at dps digits
             raise ValueError(
@@ -135,24 +136,16 @@ def two_layer_volume(
             )
         variance = mpmath.mpf(s_a) * mpmath.mpf(s_b)
 
-        def out_of_reach(refine: bool) -> list[mpmath.mpf]:
+        def hidden_one_target(refine: bool) -> list[mpmath.mpf]:
             eps_, singular = mpmath.mpf(level), [mpmath.mpf(v) for v in values]
-            if min(n_in, n_out) == 2:  # one integral (two for N ≥ 3; two_by_two)
-                volume, slope = two_by_two(eps_, *singular, variance, refine, max(n_in, n_out))
+            if min(n_in, n_out) == 2:  # the arcsine-sum law: one integral (two for N ≥ 3; two_by_two)
+                volume, slope = two_by_two(eps_, *singular, *[mpmath.mpf(0)] * (2 - len(singular)), variance, refine, max(n_in, n_out))
             else:  # the laws of u = ‖Mβ̂‖² and σ (any_rank); the larger side as w keeps its density bounded
                 volume, slope = any_rank(eps_, singular, min(n_in, n_out), max(n_in, n_out), variance, refine, dps)
             return [volume, (eps_ - mpmath.mpf(floor)) * slope / volume]
 
-        (volume, exponent), digits = with_precision_contract(out_of_reach, dps, what, guard=5 if min(n_in, n_out) > 2 else 10)
-        return VolumePoint(level, volume, exponent, digits)
-    if target > 0 and min(n_in, n_out) == 2 and h == 1:  # rank one on a side of 2: the arcsine-sum law (two_by_two)
-
-        def arcsine_sum(refine: bool) -> list[mpmath.mpf]:
-            eps_ = mpmath.mpf(level)
-            volume, slope = two_by_two(eps_, mpmath.mpf(target), mpmath.mpf(0), mpmath.mpf(s_a) * mpmath.mpf(s_b), refine, max(n_in, n_out))
-            return [volume, eps_ * slope / volume]
-
-        (volume, exponent), digits = with_precision_contract(arcsine_sum, dps, what)
+        guard = 5 if min(n_in, n_out) > 2 else 10
+        (volume, exponent), digits = with_precision_contract(hidden_one_target, dps, what, guard=guard)
         return VolumePoint(level, volume, exponent, digits)
     if target > 0 and min(n_in, n_out) > 1:  # hidden = 1: the rank-one product b·aᵀ against the target
 
