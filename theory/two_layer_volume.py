@@ -38,6 +38,11 @@ the floor nor the O(μ) terms restrict ε; the cost is a second quadrature (:fun
 
 With a zero target, hidden ≥ 2 and both sides above 2, V and V' are inverted from the Laplace transform
 Z(n) = E[e^(−nK)], a Pfaffian over the Wishart spectrum, on Talbot's contour (``theory.two_layer_pfaffian``).
+
+A rank-2 target with two inputs (or outputs) and hidden ≥ 2: V = E_l[P(K < ε | l)] over the 2×2 Wishart
+spectrum, the conditional law inverted from its closed-form transform on a parabola through its saddle point
+(``theory.two_layer_two_sided``; Talbot's contour fails there). A rank-one target with hidden ≥ 2 and both sides
+above 1, and any target with hidden ≥ 2 and both sides above 2, are outside the stated range.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
 from theory.two_layer_hidden_one import any_rank, cosine_product_law, gamma_product_cdf, gamma_product_density, hidden_one, quad_pair, two_by_two
 from theory.two_layer_pfaffian import zero_target_volume
+from theory.two_layer_two_sided import two_sided_target_volume
 from theory.validation import positive_int, real_number
 
 __all__ = ["two_layer_volume"]
@@ -92,7 +98,9 @@ def two_layer_volume(
     sum of two arcsine variables (times an independent Beta radius when the other size is above 2), with both
     sides above 2 through the law of u = ‖Mβ̂‖² on the sphere (``theory.two_layer_hidden_one.any_rank``); the
     target is then out of reach (rank > hidden = 1), K ≥ L0 = Σ_(k≥2) s_k²/2, ε must exceed L0, and the exponent
-    is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0).
+    is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0). Two singular values with hidden ≥ 2 and
+    inputs = 2 or outputs = 2: the Wishart spectrum and a saddle-point Bromwich integral
+    (``theory.two_layer_two_sided``), slow (tens of seconds at 4–6 digits).
     Elsewhere the exponent is d log V/d log ε. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or
     the pair (s_a, s_b).
     """
@@ -103,18 +111,28 @@ def two_layer_volume(
         s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
         given = list(singular_value) if isinstance(singular_value, (list, tuple)) else [singular_value]
         values = sorted((v for v in (real_number(v, "singular_value") for v in given) if v > 0), reverse=True)
-    if h > 1 and min(n_in, n_out) > 1 and values:
-        raise ValueError(
-            f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {len(values)}: the exact V(ε) "
-            "covers hidden = 1, or inputs = 1 or outputs = 1, or the zero target"
-        )
     if len(given) > min(n_in, n_out):
         raise ValueError(
             f"singular_value {singular_value!r}: a {n_out}×{n_in} target has at most min(inputs, outputs) = "
             f"{min(n_in, n_out)} singular values"
         )
+    if h > 1 and min(n_in, n_out) > 1 and values and not (min(n_in, n_out) == 2 and len(values) == 2):
+        raise ValueError(
+            f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {len(values)}: the exact V(ε) "
+            "covers hidden = 1, or inputs = 1 or outputs = 1, or the zero target, or a rank-2 target with inputs = 2 "
+            "or outputs = 2"
+        )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
+    if h > 1 and len(values) == 2:  # a side of 2 (others were refused above): the Wishart spectrum and a Bromwich integral
+
+        def two_sided(refine: bool) -> list[mpmath.mpf]:
+            eps_, (s1, s2) = mpmath.mpf(level), [mpmath.mpf(v) for v in values]
+            volume, slope = two_sided_target_volume(eps_, h, max(n_in, n_out), s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine, dps, what)
+            return [volume, eps_ * slope / volume]
+
+        (volume, exponent), digits = with_precision_contract(two_sided, dps, what, guard=5)
+        return VolumePoint(level, volume, exponent, digits)
     if not values and h > 1 and min(n_in, n_out) > 2:  # the Wishart spectrum of any size: a Pfaffian (Laplace inversion)
         return zero_target_volume(level, n_in, h, n_out, s_a, s_b, dps)
     if not values and h > 1 and min(n_in, n_out) == 2:  # the Wishart eigenvalues of the 2-side (_two_sided_zero_target)
