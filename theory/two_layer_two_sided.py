@@ -44,7 +44,6 @@ from __future__ import annotations
 import mpmath
 
 from theory.gauss_legendre import gauss_legendre
-from theory.precision import PrecisionError
 
 __all__ = ["two_sided_target_volume"]
 
@@ -60,7 +59,7 @@ def _log_transform(n, a1, a2, sigma, delta, half_n):
 
 def _saddle(objective, low: mpmath.mpf, high: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
     """(x, objective''(x)) at the minimum of a convex ``objective`` on [low, high], by golden-section search
-    to ~10⁻⁴ of the bracket (any vertex near the saddle serves: the step adapts to the curvature found)."""
+    to ~10⁻⁵ of the bracket (any vertex near the saddle serves: the step adapts to the curvature found)."""
     ratio = (mpmath.sqrt(5) - 1) / 2
     a, b = high - ratio * (high - low), low + ratio * (high - low)
     fa, fb = objective(a), objective(b)
@@ -119,7 +118,10 @@ def _conditional(eps, a1, a2, sigma, delta, half_n, digits: int, what: str) -> t
         if quiet == 8:  # eight small terms in a row: |I_0| of a complex argument can dip near a zero of J_0
             scale = mpmath.exp(base) / mpmath.pi
             return (1 + cdf * scale if upper else cdf * scale), density * scale
-    raise PrecisionError(digits, 0, f"{what}: the Bromwich integral given l = ({mpmath.nstr(a1, 5)}, {mpmath.nstr(a2, 5)}) did not converge")
+    raise ValueError(
+        f"{what}: the conditional law given s_b·l = ({mpmath.nstr(a1, 5)}, {mpmath.nstr(a2, 5)}) did not converge in "
+        f"{_MAX_NODES} nodes of its Bromwich integral (a column far narrower than the ball around the target)"
+    )
 
 
 def _panel(low: mpmath.mpf, high: mpmath.mpf, rule) -> list[tuple[mpmath.mpf, mpmath.mpf]]:
