@@ -39,16 +39,18 @@ the floor nor the O(μ) terms restrict ε; the cost is a second quadrature (:fun
 With a zero target, hidden ≥ 2 and both sides above 2, V and V' are inverted from the Laplace transform
 Z(n) = E[e^(−nK)], a Pfaffian over the Wishart spectrum, on Talbot's contour (``theory.two_layer_pfaffian``).
 
-A rank-2 target with two inputs (or outputs) and hidden ≥ 2: V = E_l[P(K < ε | l)] over the 2×2 Wishart
+A non-zero target with two inputs (or outputs) and hidden ≥ 2: V = E_l[P(K < ε | l)] over the 2×2 Wishart
 spectrum, the conditional law inverted from its closed-form transform on a parabola through its saddle point
-(``theory.two_layer_two_sided``; Talbot's contour fails there). A rank-one target with hidden ≥ 2 and both sides
-above 1, and any target with hidden ≥ 2 and both sides above 2, are outside the stated range.
+(``theory.two_layer_two_sided``; Talbot's contour fails there), or for a rank-one target where a column is narrow
+by real quadrature (``theory.two_sided_rank_one``). A non-zero target with hidden ≥ 2 and both sides above 2 is
+outside the stated range.
 """
 
 from __future__ import annotations
 
 import mpmath
 
+from theory.noncentral_chi2 import poisson_gamma_mixture
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
 from theory.two_layer_hidden_one import any_rank, cosine_product_law, gamma_product_cdf, gamma_product_density, hidden_one, quad_pair, two_by_two
@@ -57,28 +59,6 @@ from theory.two_layer_two_sided import two_sided_target_volume
 from theory.validation import positive_int, real_number
 
 __all__ = ["two_layer_volume"]
-
-
-def _poisson_mixture(mu: mpmath.mpf, alpha: mpmath.mpf, x: mpmath.mpf) -> tuple[mpmath.mpf, mpmath.mpf]:
-    """(Σ_j Pois(j; μ)·P(α + j, x), Σ_j Pois(j; μ)·ρ_{α+j}(x)), P summed backwards from a direct value at j = J."""
-    if mu == 0:
-        return mpmath.gammainc(alpha, 0, x, regularized=True), mpmath.exp((alpha - 1) * mpmath.log(x) - x - mpmath.loggamma(alpha))
-    width = mpmath.sqrt(2 * mpmath.log(10) * (mpmath.mp.dps + 10))  # Poisson and gamma tails beyond J are below eps
-    top = int(mpmath.ceil(mu + x + 2 * width * mpmath.sqrt(mu + x + 1) + width**2))
-    cdf = mpmath.gammainc(alpha + top, 0, x, regularized=True)
-    density = mpmath.exp((alpha + top - 1) * mpmath.log(x) - x - mpmath.loggamma(alpha + top))
-    cdfs, densities = [cdf], [density]
-    for j in range(top - 1, -1, -1):  # P(a, x) = P(a+1, x) + ρ_{a+1}(x),  ρ_a(x) = ρ_{a+1}(x)·a/x
-        cdf += density
-        density *= (alpha + j) / x
-        cdfs.append(cdf)
-        densities.append(density)
-    weight, total_cdf, total_density = mpmath.exp(-mu), mpmath.mpf(0), mpmath.mpf(0)
-    for j, (c, d) in enumerate(zip(reversed(cdfs), reversed(densities))):
-        total_cdf += weight * c
-        total_density += weight * d
-        weight *= mu / (j + 1)
-    return total_cdf, total_density
 
 
 def two_layer_volume(
@@ -98,9 +78,9 @@ def two_layer_volume(
     sum of two arcsine variables (times an independent Beta radius when the other size is above 2), with both
     sides above 2 through the law of u = ‖Mβ̂‖² on the sphere (``theory.two_layer_hidden_one.any_rank``); the
     target is then out of reach (rank > hidden = 1), K ≥ L0 = Σ_(k≥2) s_k²/2, ε must exceed L0, and the exponent
-    is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0). Two singular values with hidden ≥ 2 and
-    inputs = 2 or outputs = 2: the Wishart spectrum and a saddle-point Bromwich integral
-    (``theory.two_layer_two_sided``), slow (tens of seconds at 4–6 digits).
+    is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0). One or two singular values with hidden ≥ 2
+    and inputs = 2 or outputs = 2: the Wishart spectrum and the conditional law given it
+    (``theory.two_layer_two_sided``), slow (tens of seconds to minutes at 4–6 digits).
     Elsewhere the exponent is d log V/d log ε. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or
     the pair (s_a, s_b).
     """
@@ -116,18 +96,17 @@ def two_layer_volume(
             f"singular_value {singular_value!r}: a {n_out}×{n_in} target has at most min(inputs, outputs) = "
             f"{min(n_in, n_out)} singular values"
         )
-    if h > 1 and min(n_in, n_out) > 1 and values and not (min(n_in, n_out) == 2 and len(values) == 2):
+    if h > 1 and min(n_in, n_out) > 2 and values:
         raise ValueError(
             f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {len(values)}: the exact V(ε) "
-            "covers hidden = 1, or inputs = 1 or outputs = 1, or the zero target, or a rank-2 target with inputs = 2 "
-            "or outputs = 2"
+            "covers hidden = 1, or inputs ≤ 2 or outputs ≤ 2, or the zero target"
         )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
-    if h > 1 and len(values) == 2:  # a side of 2 (others were refused above): the Wishart spectrum and a Bromwich integral
+    if h > 1 and values and min(n_in, n_out) == 2:  # the Wishart spectrum and the conditional law given it
 
         def two_sided(refine: bool) -> list[mpmath.mpf]:
-            eps_, (s1, s2) = mpmath.mpf(level), [mpmath.mpf(v) for v in values]
+            eps_, (s1, s2) = mpmath.mpf(level), [mpmath.mpf(v) for v in values + [0] * (2 - len(values))]
             volume, slope = two_sided_target_volume(eps_, h, max(n_in, n_out), s1, s2, mpmath.mpf(s_a) * mpmath.mpf(s_b), refine, dps, what)
             return [volume, eps_ * slope / volume]
 
@@ -196,7 +175,7 @@ def two_layer_volume(
             if y == 0:
                 return mpmath.mpf(0), mpmath.mpf(0)
             prior = mpmath.exp(log_norm - log_scale + (half - 1) * mpmath.log(y) - y / (2 * sa))
-            cdf, density = _poisson_mixture(s2 / (2 * sb * y), alpha, eps_ / (sb * y))
+            cdf, density = poisson_gamma_mixture(s2 / (2 * sb * y), alpha, eps_ / (sb * y))
             return prior * cdf, prior * density / (sb * y)
 
         # the integrand changes character at y ~ ε/s_b (the ball's edge) and decays on the prior's scale s_a·d

@@ -1,5 +1,6 @@
-"""V(ε) with two inputs, hidden ≥ 2 and a rank-2 target (theory.two_layer_two_sided): the conditional law given
-the Wishart spectrum against closed forms and a second inversion method, V against Monte Carlo and λ."""
+"""V(ε) with two inputs, hidden ≥ 2 and a non-zero target (theory.two_layer_two_sided): the conditional law given
+the Wishart spectrum against closed forms and a second inversion method, V against Monte Carlo (rank two and rank
+one) and λ."""
 
 import mpmath
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from theory import reduced_rank_for_target, two_layer_volume
 from theory.two_layer_two_sided import _conditional
-from theory.two_layer_volume import _poisson_mixture
+from theory.noncentral_chi2 import poisson_gamma_mixture
 
 SIGMA, DELTA = mpmath.mpf("0.625"), mpmath.mpf("0.375")  # target diag(1, 0.5): (s1² ± s2²)/2
 
@@ -22,7 +23,7 @@ def test_conditional_law_at_equal_eigenvalues_is_a_noncentral_chi_square(eps, a,
     with mpmath.workdps(25):
         eps, a = mpmath.mpf(eps), mpmath.mpf(a)
         cdf, density = _conditional(eps, a, a, SIGMA, DELTA, mpmath.mpf(outputs) / 2, 20, "test")
-        ref_cdf, ref_density = _poisson_mixture(2 * SIGMA / (2 * a), mpmath.mpf(outputs), eps / a)
+        ref_cdf, ref_density = poisson_gamma_mixture(2 * SIGMA / (2 * a), mpmath.mpf(outputs), eps / a)
         assert abs(cdf - ref_cdf) <= mpmath.mpf(10) ** -19 * ref_cdf
         assert abs(density - ref_density / a) <= mpmath.mpf(10) ** -19 * ref_density / a
 
@@ -66,10 +67,13 @@ def test_conditional_law_against_convolution_of_noncentral_chi_squares(a1, a2):
 
 
 @pytest.mark.slow
-def test_volume_against_monte_carlo():
-    """2 → 2 → 2 against diag(1, 0.8) at ε = 0.3: 4·10⁶ draws of every weight (the computation takes ~90 s)."""
+@pytest.mark.parametrize("values, dps", [(["1", "0.8"], 5), (["1"], 3)])
+def test_volume_against_monte_carlo(values, dps):
+    """2 → 2 → 2 at ε = 0.3 against 4·10⁶ draws of every weight: diag(1, 0.8) (the computation takes ~90 s) and
+    the rank-one diag(1, 0), where narrow columns go through theory.two_sided_rank_one (~7 min on two cores;
+    2·10⁸ draws offline: 0.0271379 ± 0.0000115 against 0.02714148 at 4 digits)."""
     rng = np.random.default_rng(20261201)
-    target = np.diag([1.0, 0.8])
+    target = np.diag([float(v) for v in values] + [0.0] * (2 - len(values)))
     hits, draws = 0, 0
     for _ in range(4):
         a = rng.standard_normal((10**6, 2, 2))
@@ -78,8 +82,8 @@ def test_volume_against_monte_carlo():
         hits, draws = hits + int((loss < 0.3).sum()), draws + 10**6
     estimate = hits / draws
     error = np.sqrt(estimate * (1 - estimate) / draws)
-    point = two_layer_volume("0.3", inputs=2, hidden=2, outputs=2, singular_value=["1", "0.8"], dps=5)
-    assert point.digits == 5
+    point = two_layer_volume("0.3", inputs=2, hidden=2, outputs=2, singular_value=values, dps=dps)
+    assert point.digits == dps
     assert abs(float(point.volume) - estimate) < 4 * error
 
 
@@ -92,8 +96,8 @@ def test_exponent_tends_to_the_regular_lambda():
     assert abs(point.exponent - lam) < 1e-3  # 3.0000076 at ε = 10⁻⁵
 
 
-def test_rank_one_and_larger_sizes_are_refused():
-    """Outside the stated range (a rank-2 target on a side of 2) a one-line ValueError says what is covered."""
-    for inputs, hidden, outputs, values in [(2, 2, 2, ["0.5"]), (3, 2, 3, ["0.5", "0.3"]), (3, 3, 3, ["0.5"])]:
-        with pytest.raises(ValueError, match="rank-2 target with inputs = 2"):
+def test_larger_sizes_are_refused():
+    """Outside the stated range (a side of 2) a one-line ValueError says what is covered."""
+    for inputs, hidden, outputs, values in [(3, 2, 3, ["0.5", "0.3"]), (3, 3, 3, ["0.5"])]:
+        with pytest.raises(ValueError, match="inputs ≤ 2 or outputs ≤ 2"):
             two_layer_volume("0.01", inputs=inputs, hidden=hidden, outputs=outputs, singular_value=values)
