@@ -72,7 +72,7 @@ TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_
     # hidden ≥ 2, a side of 2, rank 2: the conditional law on a saddle-point parabola over the Wishart spectrum
     ("V(eps) 2x2x2, s = (1, 0.8), 6 digits", dict(inputs=2, hidden=2, outputs=2, singular_value=["1", "0.8"], dps=6), ("0.05", "0.3")),
     # rank one: real quadrature where a column is narrow (theory.two_sided_rank_one), the parabola elsewhere
-    ("V(eps) 2x2x2, s = 1, 4 digits", dict(inputs=2, hidden=2, outputs=2, singular_value="1", dps=4), ("0.1", "0.3", "0.8")),
+    ("V(eps) 2x2x2, s = 1, 4 digits", dict(inputs=2, hidden=2, outputs=2, singular_value="1", dps=4), ("0.1", "0.3")),
     # zero target, both sides above 2: Talbot inversion of the Pfaffian Z(n) (theory.two_layer_pfaffian)
     ("V(eps) 3x3x4, s = 0, 12 digits", dict(inputs=3, hidden=3, outputs=4, dps=12), ("1e-8", "1e-3", "1", "10")),
 ]

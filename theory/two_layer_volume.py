@@ -42,8 +42,8 @@ Z(n) = E[e^(−nK)], a Pfaffian over the Wishart spectrum, on Talbot's contour (
 A non-zero target with two inputs (or outputs) and hidden ≥ 2: V = E_l[P(K < ε | l)] over the 2×2 Wishart
 spectrum, the conditional law inverted from its closed-form transform on a parabola through its saddle point
 (``theory.two_layer_two_sided``; Talbot's contour fails there), or for a rank-one target where a column is narrow
-by real quadrature (``theory.two_sided_rank_one``). A non-zero target with hidden ≥ 2 and both sides above 2 is
-outside the stated range.
+by real quadrature (``theory.two_sided_rank_one``; rank one for ε < s²/2 only). A non-zero target with hidden ≥ 2
+and both sides above 2 is outside the stated range.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def two_layer_volume(
     target is then out of reach (rank > hidden = 1), K ≥ L0 = Σ_(k≥2) s_k²/2, ε must exceed L0, and the exponent
     is d log V/d log(ε − L0) (→ λ of the best rank-1 fit as ε → L0). One or two singular values with hidden ≥ 2
     and inputs = 2 or outputs = 2: the Wishart spectrum and the conditional law given it
-    (``theory.two_layer_two_sided``), slow (tens of seconds to minutes at 4–6 digits).
+    (``theory.two_layer_two_sided``; rank one for ε < s²/2), slow (tens of seconds to minutes at 4–6 digits).
     Elsewhere the exponent is d log V/d log ε. Other cases raise ``ValueError``. ``prior_var`` is s_a = s_b or
     the pair (s_a, s_b).
     """
@@ -103,6 +103,12 @@ def two_layer_volume(
         )
     target = values[0] if values else mpmath.mpf(0)
     what = f"V(ε) of the two-layer model at ε = {eps}"
+    if h > 1 and len(values) == 1 and min(n_in, n_out) == 2 and 2 * level >= values[0] ** 2:
+        raise ValueError(
+            f"eps = {eps} is not below s²/2 = {mpmath.nstr(values[0] ** 2 / 2, 8)}: for a rank-one target with hidden = "
+            f"{h} > 1 the exact V(ε) covers ε < s²/2 (above it, where both columns are narrow, its quadrature is not "
+            "yet bounded)"
+        )
     if h > 1 and values and min(n_in, n_out) == 2:  # the Wishart spectrum and the conditional law given it
 
         def two_sided(refine: bool) -> list[mpmath.mpf]:

@@ -276,7 +276,7 @@ def test_the_cosine_tail_recurrence_against_the_incomplete_beta_function():
     ("args", "message"),
     [(("0.1", 3, 2, 3, "0.5"), "covers hidden = 1"), (("0", 1, 1, 1), "eps must be a finite positive"),
      (("x", 1, 1, 1), "eps must be a number"), (("0.1", 1, 2, 3, "-0.5"), "singular_value must be"),
-     (("0.001", 3, 3, 4, "0.5"), "covers hidden = 1"), (("0.1", 3, 2, 3, ["0.5", "0.3"]), "covers hidden = 1"),
+     (("0.001", 3, 3, 4, "0.5"), "covers hidden = 1"), (("0.5", 2, 2, 2, "1"), "covers ε < s²/2"), (("0.1", 3, 2, 3, ["0.5", "0.3"]), "covers hidden = 1"),
      (("0.17", 3, 1, 3, ["0.5", "0.3"]), "within 10⁻⁶·s_1² of ‖M‖²/2"), (("0.045", 3, 1, 4, ["0.5", "0.3"]), "not above the least loss L0"),
      (("0.045", 2, 1, 2, ["0.3", "0.5"]), "not above the least loss L0"),
      (("0.1", 2, 1, 2, ["0.5", "0.3", "0.1"]), "at most min\\(inputs, outputs\\) = 2")],
