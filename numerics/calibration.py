@@ -149,5 +149,8 @@ def calibrate_step_size(
 
     step_size, acceptance, steps, positions = pilot()
     if not jnp.isfinite(step_size) or step_size <= 0:
-        raise FloatingPointError(f"step-size calibration failed (ε = {float(step_size)}): the loss is not finite near w*")
+        raise ValueError(
+            f"step-size calibration failed (ε = {float(step_size)}): the potential nβ·L + (γ/2)‖w − w*‖² is not "
+            "finite near w* (check the centre, nβ, γ and the data for NaN or overflow)"
+        )
     return StepSizeCalibration(float(step_size), float(acceptance), target, int(steps), pilot_time, int(steps) >= max_pilot_steps, positions)

@@ -112,14 +112,22 @@ def load_arrays(path: str | Path) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"no such file: {str(path)!r}")
-    if path.suffix == ".npz":
-        with np.load(path, allow_pickle=False) as archive:
-            return {name: archive[name] for name in archive.files}
-    if path.suffix == ".safetensors":
-        from safetensors.numpy import load_file
+    if path.suffix not in (".npz", ".safetensors"):
+        raise ValueError(f"parameter and data files must end in .npz or .safetensors, got {str(path)!r}")
+    try:
+        if path.suffix == ".npz":
+            with np.load(path, allow_pickle=False) as archive:
+                arrays = {name: archive[name] for name in archive.files}
+        else:
+            from safetensors.numpy import load_file
 
-        return dict(load_file(str(path)))
-    raise ValueError(f"parameter and data files must end in .npz or .safetensors, got {str(path)!r}")
+            arrays = dict(load_file(str(path)))
+    except Exception as error:  # a damaged file raises EOFError, BadZipFile, OSError, SafetensorError, …
+        raise ValueError(f"cannot read {str(path)!r} as {path.suffix[1:]}: {type(error).__name__}: {error}") from None
+    bad = [name for name, array in arrays.items() if array.dtype.kind in "fc" and not np.all(np.isfinite(array))]
+    if bad:
+        raise ValueError(f"{str(path)!r}: the arrays {bad} hold NaN or ±inf")
+    return arrays
 
 
 def _layer_order(name: str) -> tuple[list[object], int]:

@@ -64,8 +64,16 @@ def _summarise(statistic: np.ndarray, trace: np.ndarray, extra: dict[str, Any] |
     return Estimate(value, stderr, statistic, r, e, diagnostics)
 
 
+def _positive(value: float, name: str) -> None:
+    if isinstance(value, bool) or not 0 < value < np.inf:
+        raise ValueError(f"{name} must be positive and finite, got {value!r}")
+
+
 def llc(losses: np.ndarray, loss_at_center: float, nbeta: float, burn_in: int = 0) -> Estimate:
     """λ̂ = nβ·(E[L_n(w)] − L_n(w*)), from per-step (minibatch or full) losses."""
+    _positive(nbeta, "nbeta")
+    if not np.isfinite(loss_at_center):
+        raise ValueError(f"loss_at_center must be finite, got {loss_at_center!r}")
     trace = nbeta * (_after_burn_in(losses, burn_in) - loss_at_center)
     extra = {"nbeta": float(nbeta), "burn_in": int(burn_in), "loss_at_center": float(loss_at_center)}
     estimate = _summarise(trace.mean(axis=1), trace, extra)
@@ -79,12 +87,14 @@ def llc(losses: np.ndarray, loss_at_center: float, nbeta: float, burn_in: int = 
 
 def energy(losses: np.ndarray, n: int, burn_in: int = 0) -> Estimate:
     """E_β[n·L_n(w)]."""
+    _positive(n, "n")
     trace = n * _after_burn_in(losses, burn_in)
     return _summarise(trace.mean(axis=1), trace, {"n": int(n), "burn_in": int(burn_in)})
 
 
 def heat_capacity(full_losses: np.ndarray, nbeta: float, burn_in: int = 0) -> Estimate:
     """C = Var_β[nβ·L_n(w)], one variance per chain, from full-data losses."""
+    _positive(nbeta, "nbeta")
     trace = nbeta * _after_burn_in(full_losses, burn_in)
     if trace.shape[1] < 2:
         raise ValueError("the heat capacity needs at least two draws after burn-in")
@@ -116,8 +126,11 @@ def multi_temperature_lambda(
     ``losses[k]`` is the (chains, draws) loss trace at inverse temperature ``nbetas[k]``.
     """
     nbetas = np.asarray(nbetas, dtype=float)
-    if nbetas.ndim != 1 or len(nbetas) < 2 or len(nbetas) != len(losses) or np.any(nbetas <= 0):
-        raise ValueError(f"need at least two positive nbetas, one per loss trace, got {nbetas.tolist()}")
+    if nbetas.ndim != 1 or len(nbetas) < 2 or len(nbetas) != len(losses) or not np.all((nbetas > 0) & np.isfinite(nbetas)):
+        raise ValueError(f"need at least two positive finite nbetas, one per loss trace, got {nbetas.tolist()}")
+    if len(np.unique(nbetas)) < 2:
+        raise ValueError(f"the nbetas must take at least two different values for a slope, got {nbetas.tolist()}")
+    _positive(n, "n")
     means, kept = _per_chain_means(losses, burn_in)  # (chains, temperatures)
     x = n / nbetas
     design = np.stack([np.ones_like(x), x], axis=1)

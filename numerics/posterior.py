@@ -9,6 +9,7 @@ tempered posterior with a flat prior, which needs a confining loss.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,10 +48,13 @@ class LocalPosterior:
     gamma: float
 
     def __post_init__(self) -> None:
-        if not self.nbeta > 0:
-            raise ValueError(f"nbeta must be positive, got {self.nbeta}")
-        if not self.gamma >= 0:
-            raise ValueError(f"gamma must be non-negative, got {self.gamma}")
+        if not (0 < self.nbeta < math.inf):
+            raise ValueError(f"nbeta must be positive and finite, got {self.nbeta}")
+        if not (0 <= self.gamma < math.inf):
+            raise ValueError(f"gamma must be non-negative and finite, got {self.gamma}")
+        leaves = jax.tree_util.tree_leaves(self.center)
+        if not any(isinstance(leaf, jax.core.Tracer) for leaf in leaves) and not all(bool(jnp.all(jnp.isfinite(leaf))) for leaf in leaves):
+            raise ValueError("the centre w* has non-finite coordinates (NaN or ±inf)")
 
     @property
     def n(self) -> int:

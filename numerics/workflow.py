@@ -44,6 +44,8 @@ BIAS_BUDGET = 0.02  # calibration aims at a 2% SGLD discretisation bias ...
 BIAS_ALARM = 0.05  # ... and a run whose measured acceptance implies more than 5% is unhealthy
 LANGEVIN_TIME = 0.5
 MIN_STEPS, MAX_STEPS = 1_000, 200_000
+MAX_CHAINS = 1_024  # chains run side by side in memory
+MAX_GIVEN_STEPS = 10_000_000  # steps per chain a caller may ask for (step counters are 32-bit inside jit)
 
 
 class LLCResult(NamedTuple):
@@ -104,8 +106,14 @@ def estimate_llc(
     progress: Progress | None = None,
 ) -> LLCResult:
     """λ̂ at ``center`` = w* for ``loss(params, batch)`` on ``data``; see the module docstring for defaults."""
-    if not langevin_time > 0:
-        raise ValueError(f"langevin_time must be positive, got {langevin_time!r}")
+    if not 0 < langevin_time < math.inf:
+        raise ValueError(f"langevin_time must be positive and finite, got {langevin_time!r}")
+    if step_size is not None and not 0 < step_size < math.inf:
+        raise ValueError(f"step_size must be positive and finite, got {step_size!r}")
+    if isinstance(num_chains, bool) or not isinstance(num_chains, int) or not 1 <= num_chains <= MAX_CHAINS:
+        raise ValueError(f"num_chains must be an integer from 1 to {MAX_CHAINS}, got {num_chains!r}")
+    if num_steps is not None and (isinstance(num_steps, bool) or not isinstance(num_steps, int) or not 1 <= num_steps <= MAX_GIVEN_STEPS):
+        raise ValueError(f"num_steps must be an integer from 1 to {MAX_GIVEN_STEPS}, got {num_steps!r}")
     start = time.perf_counter()
     n = data_size(data)
     nbeta = default_nbeta(n) if nbeta is None else float(nbeta)

@@ -34,6 +34,7 @@ import sympy
 from scipy.optimize import least_squares
 
 from proofs_checks.intervals import Box, Terms, evaluate, prove_positive
+from theory.expression import read_expression, read_rational
 from theory.learning_coefficient import LearningCoefficient, Status
 
 __all__ = ["Certificate", "Chart", "CertificateReport", "check_certificate", "load_certificate", "parse_certificate"]
@@ -64,25 +65,22 @@ class Certificate:
 
 
 def _fraction(value: object, where: str) -> Fraction:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"{where}: {value!r} is not a rational number")
     try:
-        if isinstance(value, bool):
-            raise ValueError
-        return Fraction(value) if isinstance(value, (int, str)) else Fraction(str(value))
-    except (ValueError, ZeroDivisionError, TypeError):
+        exact = read_rational(value if isinstance(value, (str, float)) else int(value), what=where)
+    except ValueError:
         raise ValueError(f"{where}: {value!r} is not a rational number") from None
+    return Fraction(int(exact.p), int(exact.q))
 
 
 def _expr(text: object, symbols: dict[str, sympy.Symbol], where: str) -> sympy.Expr:
-    if not isinstance(text, (str, int)):
+    if not isinstance(text, (str, int)) or isinstance(text, bool):
         raise ValueError(f"{where}: expected an expression string, got {text!r}")
     try:
-        expr = sympy.parse_expr(str(text).replace("^", "**"), local_dict=symbols)
-    except Exception as error:
-        raise ValueError(f"{where}: cannot parse {text!r}: {error}") from None
-    unknown = sorted(s.name for s in expr.free_symbols if s.name not in symbols)
-    if unknown:
-        raise ValueError(f"{where}: {text!r} uses {', '.join(unknown)}, not among the declared variables")
-    return expr
+        return read_expression(text, symbols, what=where)  # the declared names, as real symbols like ``symbols``
+    except ValueError as error:
+        raise ValueError(f"{error}; it must be a polynomial in {', '.join(symbols) or 'no variables'}") from None
 
 
 def _names(value: object, where: str) -> list[str]:
@@ -170,10 +168,10 @@ def load_certificate(path: str | Path) -> Certificate:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"certificate file {str(path)!r} does not exist")
-    text = path.read_text()
     try:
+        text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as error:
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {error}") from None
     return parse_certificate(data)
 

@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-
 import numerics
 import theory
-from proofs_checks.sampling import sampler_settings, samplable
+from proofs_checks.sampling import samplable, sampler_settings
 from proofs_checks.spec import Spec
 
 CONSISTENT, REFUTED, UNDECIDED = "consistent", "refuted", "undecided"
@@ -65,9 +64,10 @@ class Verdict:
 def parse_claim(text: str) -> Fraction:
     """'5/2', '2.5' or '3' as an exact fraction; anything else is a ValueError naming the text."""
     try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
+        exact = theory.read_rational(text, what="a claimed λ")
+    except ValueError:
         raise ValueError(f"a claimed λ must be a rational number such as 5/2 or 2.5, got {text!r}") from None
+    value = Fraction(int(exact.p), int(exact.q))
     if value <= 0:
         raise ValueError(f"a claimed λ must be positive, got {text!r}")
     return value

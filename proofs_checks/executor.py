@@ -5,6 +5,11 @@ JSON-serialisable result from the spec alone (a pure function: seeds are part of
 cached on disk under ``sha256(spec, package version)``, so re-running a sweep skips finished jobs and an
 interrupted sweep resumes. A failing job is recorded with its error and does not stop the others.
 
+The cache is safe to share between processes: each result is written to a temporary file of its own and
+renamed into place (a reader never sees half a file, two writers never share a temporary name), and a local
+job holds an exclusive lock on its key while it runs, so a second sweep that reaches the same job waits for
+the first and takes its result instead of computing it again.
+
 Executors:
 - ``LocalExecutor(workers)``: jobs run in this process (``workers = 1``) or in a pool of ``workers``
   processes started with ``spawn`` (JAX does not survive ``fork``), each limited to one compute thread so
@@ -17,11 +22,15 @@ Executors:
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import fcntl
+import functools
 import hashlib
 import importlib.metadata
 import json
 import multiprocessing
 import os
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -75,10 +84,45 @@ class Cache:
             return None  # a torn write from an interrupted run: compute again
 
     def put(self, spec: Spec, result: Any) -> None:
-        path = self.folder / f"{job_key(spec)}.json"
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"spec": spec, "result": result}, default=str))
-        temporary.replace(path)  # atomic: a killed run never leaves a half-written result
+        key = job_key(spec)
+        write_atomically(self.folder / f"{key}.json", json.dumps({"spec": spec, "result": result}, default=str))
+
+    @contextlib.contextmanager
+    def claim(self, spec: Spec) -> Iterator[None]:
+        """Hold the job's lock file (``KEY.lock``, an exclusive ``flock``) for the duration of the block."""
+        with open(self.folder / f"{job_key(spec)}.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file of its own in ``path``'s folder, then rename it over ``path``: a killed
+    run never leaves half a file, and concurrent writers never share a temporary name."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def run_cached_job(spec: Spec, folder: str) -> tuple[str, Any, str | None, float]:
+    """``run_job`` under the job's lock in the cache ``folder``: the result of a job that another process finished
+    meanwhile is taken from the cache ("cached"), and a finished result is stored before the lock is released."""
+    cache = Cache(folder)
+    with cache.claim(spec):
+        stored = cache.get(spec)
+        if stored is not None:
+            return "cached", stored, None, 0.0
+        outcome = run_job(spec)
+        if outcome[0] == "done":
+            cache.put(spec, outcome[1])
+        return outcome
 
 
 def run_job(spec: Spec) -> tuple[str, Any, str | None, float]:
@@ -103,9 +147,10 @@ def _single_threaded() -> None:
 
 
 class Executor(Protocol):
-    """Runs jobs and yields (index into ``specs``, result of ``run_job``) as each one finishes."""
+    """Runs jobs and yields (index into ``specs``, result of ``run_job``) as each one finishes; given a local
+    ``cache_folder``, each job runs under its lock there (``run_cached_job``) where the executor can."""
 
-    def submit_all(self, specs: Sequence[Spec]) -> Iterator[tuple[int, tuple[str, Any, str | None, float]]]: ...
+    def submit_all(self, specs: Sequence[Spec], cache_folder: str | None = None) -> Iterator[tuple[int, tuple[str, Any, str | None, float]]]: ...
 
 
 class LocalExecutor:
@@ -116,14 +161,15 @@ class LocalExecutor:
             raise ValueError(f"workers must be a positive integer, got {workers}")
         self.workers = workers
 
-    def submit_all(self, specs: Sequence[Spec]):
+    def submit_all(self, specs: Sequence[Spec], cache_folder: str | None = None):
+        job = run_job if cache_folder is None else functools.partial(run_cached_job, folder=cache_folder)
         if self.workers == 1:
             for index, spec in enumerate(specs):
-                yield index, run_job(spec)
+                yield index, job(spec)
             return
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(self.workers, mp_context=context, initializer=_single_threaded) as pool:
-            futures = {pool.submit(run_job, spec): index for index, spec in enumerate(specs)}
+            futures = {pool.submit(job, spec): index for index, spec in enumerate(specs)}
             for future in concurrent.futures.as_completed(futures):
                 yield futures[future], future.result()
 
@@ -142,7 +188,7 @@ class RayExecutor:
                      runtime_env={"env_vars": {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}})  # fmt: skip
         self.remote = ray.remote(**(ray_options or {"num_cpus": 1}))(run_job)
 
-    def submit_all(self, specs: Sequence[Spec]):
+    def submit_all(self, specs: Sequence[Spec], cache_folder: str | None = None):  # workers may not share our disk
         pending = {self.remote.remote(spec): index for index, spec in enumerate(specs)}
         while pending:
             done, _ = self.ray.wait(list(pending), num_returns=1)
@@ -174,12 +220,13 @@ def run_jobs(specs: Sequence[Spec], executor: Executor | None = None, cache: Cac
             todo.append(index)
     if progress:
         progress(dict(counts))
-    for position, (status, result, error, seconds) in executor.submit_all([specs[i] for i in todo]):
+    folder = None if cache is None else str(cache.folder)
+    for position, (status, result, error, seconds) in executor.submit_all([specs[i] for i in todo], folder):
         index = todo[position]
         results[index] = JobResult(specs[index], status, result, error, seconds)
         counts[status] += 1
         if status == "done" and cache is not None:
-            cache.put(specs[index], result)
+            cache.put(specs[index], result)  # again for an executor whose workers could not (a no-op in effect)
         if progress:
             progress(dict(counts))
     return [r for r in results if r is not None]

@@ -37,6 +37,10 @@ PHASES = ("generalising", "memorising")
 # AdamW weight decays that make each model generalise at p = 23 with half the pairs (measured: test accuracy 1.0
 # at N = 64 for the quadratic net, N = 128 for the ReLU MLP, which keeps memorising at 0.1)
 DEFAULT_WEIGHT_DECAY = {"quadratic": 0.1, "mlp": 1.0}
+MAX_PRIME = 1_000  # p² training pairs of 2p one-hot inputs
+MAX_WIDTH = 65_536
+MAX_TRAIN_STEPS = 10_000_000
+MAX_CHAINS = 1_024
 STATISTICS = ("peak_share", "participation")
 
 
@@ -62,8 +66,10 @@ class ModularConfig:
 
         for p in self.primes:
             check_prime(p)
-        if len(self.widths) < 1 or any(int(w) != w or w < 1 for w in self.widths):
-            raise ValueError(f"widths must be positive integers, got {list(self.widths)}")
+            if p > MAX_PRIME:
+                raise ValueError(f"p = {p} is above {MAX_PRIME}: the data set holds all p² pairs and the network p² inputs")
+        if len(self.widths) < 1 or any(int(w) != w or not 1 <= w <= MAX_WIDTH for w in self.widths):
+            raise ValueError(f"widths must be positive integers of at most {MAX_WIDTH}, got {list(self.widths)}")
         for name, values in (("widths", self.widths), ("primes", self.primes)):
             if len(set(values)) != len(values):
                 raise ValueError(f"{name} must differ from each other, got {list(values)}")
@@ -79,17 +85,19 @@ class ModularConfig:
             raise ValueError(f"phases must be among {', '.join(PHASES)}, got {list(self.phases)}")
         if not 0 < self.train_fraction <= 1:
             raise ValueError(f"train_fraction must lie in (0, 1], got {self.train_fraction!r}")
-        if int(self.train_steps) != self.train_steps or self.train_steps < 1:
-            raise ValueError(f"train_steps must be a positive integer, got {self.train_steps!r}")
+        if int(self.train_steps) != self.train_steps or not 1 <= self.train_steps <= MAX_TRAIN_STEPS:
+            raise ValueError(f"train_steps must be a positive integer of at most {MAX_TRAIN_STEPS}, got {self.train_steps!r}")
+        if any(not math.isfinite(f) for f in self.nbeta_factors):
+            raise ValueError(f"the nβ factors must be finite, got {list(self.nbeta_factors)}")
         if (
-            not self.learning_rate > 0
-            or not (self.weight_decay is None or self.weight_decay >= 0)
-            or not self.langevin_time > 0
+            not 0 < self.learning_rate < math.inf
+            or not (self.weight_decay is None or 0 <= self.weight_decay < math.inf)
+            or not 0 < self.langevin_time < math.inf
         ):
             raise ValueError(f"need learning_rate > 0, weight_decay ≥ 0 and langevin_time > 0, got "
                              f"{self.learning_rate!r}, {self.weight_decay!r}, {self.langevin_time!r}")  # fmt: skip
-        if self.chains < 2:
-            raise ValueError(f"need at least 2 chains for a standard error, got {self.chains}")
+        if not 2 <= self.chains <= MAX_CHAINS:
+            raise ValueError(f"need from 2 to {MAX_CHAINS} chains (2 for a standard error), got {self.chains}")
 
     @property
     def effective_weight_decay(self) -> float:

@@ -159,8 +159,9 @@ def load_baselines(path: str | Path) -> dict[str, dict[str, Any]]:
         data = json.loads(path.read_text())
         cases = data["cases"]
         for name, entry in cases.items():
-            float(entry["value"]), float(entry["stderr"])
-    except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+            if not (math.isfinite(float(entry["value"])) and math.isfinite(float(entry["stderr"]))):
+                raise ValueError(f"case {name!r} has a non-finite value or stderr")
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError, OSError, UnicodeDecodeError) as error:
         raise ValueError(f"{str(path)!r} is not a baseline file ({error})") from None
     return cases
 
@@ -215,7 +216,7 @@ def llc_case(
 def polynomial_case(expression: str, nbeta: float, gamma: float = 1.0, *, bias_budget: float = 0.04, tier: str = "fast", dps: int = 10) -> RegressionCase:
     """nβ·E[K] of a polynomial potential under exp(−nβK)·N(0, 1/γ) by SGLD, against the exact λ_eff(nβ)
     of the same model (``theory.polynomial_thermodynamics`` with prior variance 1/γ): like with like."""
-    loss, names = numerics.polynomial_potential(expression)
+    loss, names = numerics.polynomial_potential(theory.read_expression(expression, what="the loss K"))
 
     def exact() -> TheoryValue:
         point = theory.polynomial_thermodynamics(expression, nbeta, prior_var=1 / gamma, dps=dps)
@@ -244,7 +245,7 @@ def deep_linear_case(widths: Sequence[int], rank: int, n: int = 10_000, *, bias_
 
 def regular_case(dim: int, nbeta: float = 1000.0, *, bias_budget: float = 0.04, tier: str = "fast") -> RegressionCase:
     """λ̂ of K = Σ w_i² against λ = d/2 (theory.regular); at nβ = 1000, γ = 1 the gap λ − λ_eff = d/(2(2nβ+1)) is 0.05%."""
-    loss, names = numerics.polynomial_potential(" + ".join(f"w{i}**2" for i in range(dim)))
+    loss, names = numerics.polynomial_potential(theory.read_expression(" + ".join(f"w{i}**2" for i in range(dim))))
     return llc_case(f"regular d={dim}", loss, jnp.zeros(dim), None, lambda: _lc_value(theory.regular(dim)),
                     bias_budget=bias_budget, tier=tier, nbeta=nbeta, gamma=1.0)  # fmt: skip
 

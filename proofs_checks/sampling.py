@@ -9,6 +9,7 @@ import jax.numpy as jnp
 
 import numerics
 from proofs_checks.spec import Spec
+from theory.expression import read_expression
 
 
 def samplable(spec: Spec, seed: int = 0) -> tuple[Any, Any, Any, int]:
@@ -24,7 +25,7 @@ def samplable(spec: Spec, seed: int = 0) -> tuple[Any, Any, Any, int]:
     if spec.kind == "polynomial":
         if any(spec.model.get("prior_exponents") or []):
             raise ValueError("sampling needs a prior positive at w*: prior_exponents must be zero for sampled evidence")
-        loss, names = numerics.polynomial_potential(spec.model["expression"], spec.model.get("variables"))
+        loss, names = numerics.polynomial_potential(read_expression(spec.model["expression"], spec.model.get("variables"), what="the loss K"), spec.model.get("variables"))
         at = spec.model.get("at") or [0] * len(names)
         return loss, jnp.asarray([float(x) for x in at], dtype=jnp.float32), None, int(sampler.get("n", 10_000))
     if spec.kind == "network":

@@ -23,6 +23,7 @@ Relative paths are read from the spec file's folder.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,11 +94,44 @@ def spec_from_tables(document: dict[str, Any], folder: Path = Path(".")) -> Spec
     unknown = set(sampler) - _SAMPLER_FIELDS
     if unknown:
         raise ValueError(f"[sampler] does not take {sorted(unknown)}; it takes {sorted(_SAMPLER_FIELDS)}")
+    for key, value in sampler.items():
+        _check_sampler_value(key, value)
     return Spec(kind, model, data, sampler, folder)
+
+
+_SAMPLER_RANGES = {  # key: (integer?, lowest, highest) — the same bounds as the command line's options
+    "n": (True, 2, 10_000_000), "chains": (True, 1, 1_024), "steps": (True, 1, 10_000_000), "batch": (True, 1, 10_000_000),
+    "seed": (True, 0, 2**63 - 1), "nbeta": (False, 0, 1e300), "gamma": (False, 0, 1e300),
+}  # fmt: skip
+
+
+def _check_sampler_value(key: str, value: Any) -> None:
+    """A [sampler] value of the right type, finite and within its range; ``temperatures`` a list of them."""
+    if key == "temperatures":
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"[sampler] temperatures must be a non-empty list of positive numbers, got {value!r}")
+        for item in value:
+            _check_number("temperatures", item, False, 0, 1e300)
+        if len(set(value)) != len(value):
+            raise ValueError(f"[sampler] temperatures must differ from each other, got {value!r}")
+        return
+    _check_number(key, value, *_SAMPLER_RANGES[key])
+
+
+def _check_number(key: str, value: Any, integer: bool, low: float, high: float) -> None:
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or not math.isfinite(value) or not low <= value <= high \
+            or (not integer and key != "gamma" and value == 0):  # fmt: skip
+        kind = "an integer" if integer else "a finite number"
+        raise ValueError(f"[sampler] {key} must be {kind} from {low:g} to {high:g}{'' if integer or key == 'gamma' else ' (not 0)'}, got {value!r}")
 
 
 def load_spec(path: str | Path) -> Spec:
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"no such spec file: {str(path)!r}")
-    return parse_spec(path.read_text(), path.parent)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read the spec {str(path)!r}: {getattr(error, 'strerror', None) or error}") from None
+    return parse_spec(text, path.parent)

@@ -22,12 +22,15 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
 
-from proofs_checks.executor import Cache, JobResult, Progress, run_jobs
+from proofs_checks.executor import Cache, JobResult, Progress, run_jobs, write_atomically
 from proofs_checks.tasks import TASKS
+
+MAX_JOBS = 100_000  # jobs of one sweep: each is a file in the cache and a line of sweep.json
 
 
 def parse_sweep(text: str) -> list[dict[str, Any]]:
@@ -47,6 +50,9 @@ def parse_sweep(text: str) -> list[dict[str, Any]]:
     for key, values in grid.items():
         if not isinstance(values, list) or not values:
             raise ValueError(f"[grid] {key} must be a non-empty list of values, got {values!r}")
+    count = math.prod(len(values) for values in grid.values())
+    if count > MAX_JOBS:
+        raise ValueError(f"the grid has {count} combinations; at most {MAX_JOBS} jobs are run by one sweep")
     specs = []
     for combination in itertools.product(*grid.values()):
         spec = copy.deepcopy(base)
@@ -67,5 +73,5 @@ def run_sweep(specs: list[dict[str, Any]], out: str | Path, executor=None, progr
     out = Path(out)
     results = run_jobs(specs, executor, Cache(out / "cache"), progress)
     counts = {status: sum(r.status == status for r in results) for status in ("done", "cached", "failed")}
-    (out / "sweep.json").write_text(json.dumps({"counts": counts, "jobs": [r.as_dict() for r in results]}, indent=1, default=str) + "\n")
+    write_atomically(out / "sweep.json", json.dumps({"counts": counts, "jobs": [r.as_dict() for r in results]}, indent=1, default=str) + "\n")
     return results

@@ -48,7 +48,7 @@ def two_layer_gibbs(spec: Spec) -> dict[str, Any]:
 
 def llc(spec: Spec) -> dict[str, Any]:
     import numerics
-    from proofs_checks.sampling import sampler_settings, samplable
+    from proofs_checks.sampling import samplable, sampler_settings
     from proofs_checks.spec import spec_from_tables
 
     tables = {name: spec[name] for name in ("model", "data", "sampler") if name in spec}

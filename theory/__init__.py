@@ -3,6 +3,7 @@
 from theory.asymptotics import ConstantFit, fit_constant, slt_free_energy, slt_lambda_eff
 from theory.catalogue import block_product, block_sum, monomial, regular
 from theory.deep_linear import admissible_index_sets, deep_linear, greedy_index_set
+from theory.expression import read_expression, read_rational
 from theory.fibred_quadratic import fibred_quadratic_thermodynamics, fibred_quadratic_volume
 from theory.learning_coefficient import LearningCoefficient, Status
 from theory.newton import NewtonAnalysis, newton_rlct
@@ -41,6 +42,8 @@ __all__ = [
     "polynomial_thermodynamics",
     "polynomial_volume",
     "polynomial_loss",
+    "read_expression",
+    "read_rational",
     "reduced_rank",
     "reduced_rank_for_target",
     "regular",

@@ -35,6 +35,7 @@ __all__ = ["deep_linear", "greedy_index_set", "admissible_index_sets"]
 
 _SOURCE = "Aoyagi (2024), Neural Networks 172:106132, Theorem 1"
 _METHODS = ("greedy", "brute_force")
+MAX_BRUTE_FORCE_WIDTHS = 20
 
 
 def _aoyagi_order(widths: Sequence[int], rank: int) -> tuple[list[int], int]:
@@ -90,7 +91,15 @@ def greedy_index_set(widths: Sequence[int], rank: int) -> tuple[int, ...]:
 
 
 def admissible_index_sets(widths: Sequence[int], rank: int) -> list[tuple[int, ...]]:
-    """Every S ⊆ {1..L+1} satisfying (i)–(iii), by exhaustive search (1-based, output-first order)."""
+    """Every S ⊆ {1..L+1} satisfying (i)–(iii), by exhaustive search (1-based, output-first order).
+
+    The search visits all 2^(L+1) subsets, so it is refused above :data:`MAX_BRUTE_FORCE_WIDTHS` widths
+    (2^20 ≈ 1e6 subsets, about 8 s on one core); the greedy search has no such limit."""
+    if len(widths) > MAX_BRUTE_FORCE_WIDTHS:
+        raise ValueError(
+            f"the brute-force search visits 2^{len(widths)} index sets for {len(widths)} widths; it is limited to "
+            f"{MAX_BRUTE_FORCE_WIDTHS} widths (use the greedy search, which Aoyagi (2024) shows finds the same set)"
+        )
     hs, r = _aoyagi_order(widths, rank)
     ms = [h - r for h in hs]
     return [

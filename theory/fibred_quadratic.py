@@ -17,17 +17,19 @@ from typing import Any
 import mpmath
 import sympy
 
+from theory.expression import read_expression
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, VolumePoint, thermo_from_moments
+from theory.validation import real_number
 
 __all__ = ["fibred_quadratic_thermodynamics", "fibred_quadratic_volume"]
 
 
 def _g(expression: str) -> tuple[sympy.Expr, list[mpmath.mpf]]:
-    y = sympy.Symbol("y")
+    y = sympy.Symbol("y", real=True)
     try:
-        g = sympy.sympify(expression, locals={"y": y})
-    except (sympy.SympifyError, TypeError, SyntaxError) as error:
+        g = read_expression(expression, what="g(y)")
+    except ValueError as error:
         raise ValueError(f"cannot read g(y) = {expression!r}: {error}") from None
     if g.free_symbols - {y} or not g.is_polynomial(y):
         raise ValueError(f"g must be a polynomial in y alone, got {expression!r}")
@@ -48,9 +50,7 @@ def _fibre(g: str, value: object, prior_var: object, dps: int, name: str) -> tup
     """(g as an mpmath function, its features, the positive input ``value``, σ²), inputs read at full precision."""
     expr, features = _g(g)
     with mpmath.workdps(input_precision(dps)):
-        number, var = mpmath.mpf(str(value)), mpmath.mpf(str(prior_var))
-    if not number > 0 or not var > 0:
-        raise ValueError(f"{name} and prior_var must be positive, got {name} = {value!r}, prior_var = {prior_var!r}")
+        number, var = real_number(value, name, positive=True), real_number(prior_var, "prior_var", positive=True)
     values = sympy.lambdify(sympy.Symbol("y"), expr, modules="mpmath")
     if any(float(values(f)) < -1e-12 for f in features):
         raise ValueError(f"g(y) = {g} takes negative values, so K = x²·g(y) is not a loss")

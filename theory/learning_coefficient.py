@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from fractions import Fraction
 
 import sympy
+
+from theory.expression import read_rational
 
 __all__ = ["LearningCoefficient", "Status"]
 
@@ -44,8 +47,8 @@ class LearningCoefficient:
     source: str = ""
 
     def __post_init__(self) -> None:
-        lam = sympy.nsimplify(self.lam) if isinstance(self.lam, str) else sympy.sympify(self.lam)
-        if not (lam.is_Rational and lam > 0):
+        lam = _exact(self.lam)
+        if not (lam is not None and lam.is_Rational and lam > 0):
             raise ValueError(f"learning coefficient must be a positive rational, got {self.lam!r}")
         if isinstance(self.multiplicity, bool) or not isinstance(self.multiplicity, int) or self.multiplicity < 1:
             raise ValueError(f"multiplicity must be an integer ≥ 1, got {self.multiplicity!r}")
@@ -62,3 +65,16 @@ class LearningCoefficient:
             "method": self.method,
             "source": self.source,
         }
+
+
+def _exact(value: object) -> sympy.Rational | None:
+    """The value as an exact sympy number (text through the safe reader, never eval), or None (a float is not
+    exact: 0.5 must be written 1/2)."""
+    if isinstance(value, sympy.Basic):
+        return value
+    if isinstance(value, Fraction) or (isinstance(value, int) and not isinstance(value, bool)):
+        return sympy.Rational(value.numerator, value.denominator)
+    try:
+        return read_rational(value, what="the learning coefficient") if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -7,13 +7,15 @@ becomes 0, and K(at) must vanish (otherwise ``at`` is not a zero of the loss and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import mpmath
 import sympy
-from sympy.parsing.sympy_parser import parse_expr, standard_transformations
+
+from theory.expression import MAX_TERMS, read_expression, read_rational
 
 __all__ = ["PolynomialLoss", "collapse_first", "horner", "polynomial_loss", "real_roots_between", "univariate"]
 
@@ -34,22 +36,40 @@ class PolynomialLoss:
         return len(self.variables)
 
 
-def _to_expr(value: object, symbols: dict[str, sympy.Symbol]) -> sympy.Expr:
+def _to_expr(value: object) -> sympy.Expr:
     if isinstance(value, sympy.Expr):
         return value
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"a polynomial must be a sympy expression or a non-empty string, got {value!r}")
+    return read_expression(value, what="the polynomial")
+
+
+def _expanded_terms(expr: sympy.Expr) -> list[sympy.Expr]:
+    return list(sympy.Add.make_args(sympy.expand(expr)))
+
+
+def _check_size(parts: list[sympy.Expr], is_list: bool, at: object) -> None:
+    """Refuse, before expanding, a sum of squares or a translation whose expansion would exceed MAX_TERMS
+    (the text itself is bounded by the reader; squaring and translating multiply its terms)."""
+    if is_list:
+        terms = sum(len(_expanded_terms(p)) ** 2 for p in parts)
+        if terms > MAX_TERMS:
+            raise ValueError(f"K = Σ f_i² would have up to {terms} terms once expanded (at most {MAX_TERMS})")
+    if at is not None:
+        for part in parts:
+            terms = 0
+            for term in _expanded_terms(part):
+                powers = term.as_powers_dict()
+                terms += math.prod(int(e) + 1 for base, e in powers.items() if base.is_Symbol and e.is_Integer)
+            if terms > MAX_TERMS:
+                raise ValueError(f"K translated to at = {list(at)} would have up to {terms} terms (at most {MAX_TERMS})")
+
+
+def _coordinate(value: object) -> sympy.Rational:
     try:
-        return parse_expr(value.replace("^", "**"), local_dict=symbols, transformations=standard_transformations)
-    except Exception as error:  # sympy raises many types on malformed text
-        raise ValueError(f"cannot parse {value!r} as a polynomial: {error}") from None
-
-
-def _rational(value: object, name: str) -> sympy.Rational:
-    number = sympy.nsimplify(value, rational=True) if isinstance(value, (str, float)) else sympy.sympify(value)
-    if not number.is_Rational:
-        raise ValueError(f"{name} must be rational numbers, got {value!r}")
-    return sympy.Rational(number)
+        return read_rational(value, what="a coordinate of at")
+    except ValueError:
+        raise ValueError(f"at must be rational numbers, got {value!r}") from None
 
 
 def polynomial_loss(
@@ -66,9 +86,10 @@ def polynomial_loss(
     names = None if variables is None else [str(v).strip() for v in variables]
     symbols = {name: sympy.Symbol(name, real=True) for name in names or []}
     is_list = isinstance(K, (list, tuple))
-    parts = [_to_expr(part, symbols) for part in (K if is_list else [K])]
+    parts = [_to_expr(part) for part in (K if is_list else [K])]
     if is_list and not parts:
         raise ValueError("the list of components f_i (K = Σ f_i²) is empty")
+    _check_size(parts, is_list, at)
     free = set().union(*(p.free_symbols for p in parts))
     if names is None:
         ordered = sorted(free, key=lambda s: s.name)
@@ -88,7 +109,7 @@ def polynomial_loss(
     if at is not None:
         if isinstance(at, (str, bytes)) or len(at) != len(real):
             raise ValueError(f"at {at!r} must have one coordinate per variable ({len(real)} expected)")
-        point = [_rational(a, "at") for a in at]
+        point = [_coordinate(a) for a in at]
         parts = [p.subs({x: x + a for x, a in zip(real, point)}, simultaneous=True) for p in parts]
 
     expr = sympy.expand(sum((p**2 for p in parts), sympy.Integer(0)) if is_list else parts[0])

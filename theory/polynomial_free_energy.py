@@ -57,11 +57,19 @@ import numpy as np
 import scipy.optimize
 import sympy
 
-from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
 from theory.gauss_legendre import gauss_legendre, node_count
+from theory.polynomial import (
+    Exponent,
+    PolynomialLoss,
+    collapse_first,
+    horner,
+    polynomial_loss,
+    real_roots_between,
+    univariate,
+)
 from theory.precision import input_precision, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
-from theory.validation import polynomial_prior
+from theory.validation import polynomial_prior, real_number
 
 __all__ = ["polynomial_thermodynamics"]
 
@@ -662,9 +670,7 @@ def polynomial_thermodynamics(
     if d > 3:
         raise ValueError(f"K has {d} variables; exact quadrature covers d ≤ 3")
     with mpmath.workdps(input_precision(dps)):
-        size = mpmath.mpf(str(n)) if not isinstance(n, mpmath.mpf) else n
-    if not size > 0:
-        raise ValueError(f"n must be positive, got {n!r}")
+        size = real_number(n, "n", positive=True)
     ranges, gaussian = polynomial_prior(box, prior_var, d)
     floor = _loss_floor(loss, ranges, gaussian)
     if size * floor < 1:  # n·m below 1 costs no digits; realizable losses (m = 0 up to rounding) stay as given

@@ -45,7 +45,15 @@ import numpy as np
 import sympy
 from mpmath.libmp import NoConvergence
 
-from theory.polynomial import Exponent, PolynomialLoss, collapse_first, horner, polynomial_loss, real_roots_between, univariate
+from theory.polynomial import (
+    Exponent,
+    PolynomialLoss,
+    collapse_first,
+    horner,
+    polynomial_loss,
+    real_roots_between,
+    univariate,
+)
 from theory.precision import refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
 from theory.validation import polynomial_prior, real_number

@@ -39,7 +39,7 @@ from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import ThermoPoint, thermo_from_moments
 from theory.two_layer_pfaffian import pfaffian_thermodynamics
 from theory.two_layer_wishart import bessel_i012, wishart_moments
-from theory.validation import positive_int, real_number
+from theory.validation import positive_int, prior_pair, real_number
 
 __all__ = ["two_layer_thermodynamics"]
 
@@ -217,12 +217,14 @@ def two_layer_thermodynamics(
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
         size = real_number(n, "n")
-        s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
+        s_a, s_b = prior_pair(prior_var)
         s_a, s_b = real_number(s_a, "prior variance s_a"), real_number(s_b, "prior variance s_b")
         if isinstance(singular_values, (str, bytes)) or len(singular_values) > min(n_in, n_out):
             raise ValueError(
                 f"singular_values {singular_values!r} must be a list of at most min(inputs, outputs) = {min(n_in, n_out)} numbers"
             )
+        if len(singular_values) == 0:
+            raise ValueError("singular_values is empty: give the target's singular values (e.g. [0] for the zero target)")
         values = [real_number(s, f"singular_values[{i}]") for i, s in enumerate(singular_values)]
     if size == 0:
         raise ValueError(f"n must be positive, got {n!r}")

@@ -53,10 +53,18 @@ import mpmath
 from theory.noncentral_chi2 import poisson_gamma_mixture
 from theory.precision import input_precision, refined, with_precision_contract
 from theory.thermodynamics import VolumePoint
-from theory.two_layer_hidden_one import any_rank, cosine_product_law, gamma_product_cdf, gamma_product_density, hidden_one, quad_pair, two_by_two
+from theory.two_layer_hidden_one import (
+    any_rank,
+    cosine_product_law,
+    gamma_product_cdf,
+    gamma_product_density,
+    hidden_one,
+    quad_pair,
+    two_by_two,
+)
 from theory.two_layer_pfaffian import zero_target_volume
 from theory.two_layer_two_sided import two_sided_target_volume
-from theory.validation import positive_int, real_number
+from theory.validation import positive_int, prior_pair, real_number
 
 __all__ = ["two_layer_volume"]
 
@@ -87,9 +95,11 @@ def two_layer_volume(
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
         level = real_number(eps, "eps", positive=True)
-        s_a, s_b = (prior_var, prior_var) if not isinstance(prior_var, (tuple, list)) else prior_var
+        s_a, s_b = prior_pair(prior_var)
         s_a, s_b = real_number(s_a, "prior variance s_a", positive=True), real_number(s_b, "prior variance s_b", positive=True)
         given = list(singular_value) if isinstance(singular_value, (list, tuple)) else [singular_value]
+        if not given:
+            raise ValueError("singular_value is empty: give the target's singular values (e.g. [0] for the zero target)")
         values = sorted((v for v in (real_number(v, "singular_value") for v in given) if v > 0), reverse=True)
     if len(given) > min(n_in, n_out):
         raise ValueError(

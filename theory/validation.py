@@ -8,6 +8,8 @@ from fractions import Fraction
 
 import mpmath
 
+from theory.expression import read_rational
+
 
 def _as_int(value: object, name: str) -> int:
     if isinstance(value, bool):
@@ -52,23 +54,43 @@ def nonnegative_int_list(values: object, name: str) -> list[int]:
     return [nonnegative_int(v, f"{name}[{i}]") for i, v in enumerate(_int_list(values, name))]
 
 
+MAX_MAGNITUDE = mpmath.mpf("1e100")  # the largest n, ε, variance or bound taken: the quadratures place their
+# nodes from double-precision estimates of the integrand's scales, and no question here needs more
+
+
 def real_number(value: object, name: str, positive: bool = False) -> mpmath.mpf:
-    """``value`` as an mpmath number, finite and ≥ 0 (> 0 when ``positive``), read from its decimal text at
-    the current working precision (so "0.1" is not first rounded to a binary float)."""
+    """``value`` as an mpmath number, finite, ≥ 0 (> 0 when ``positive``) and within 10^±100 of one when not
+    zero, read from its decimal text at the current working precision (so "0.1" is not first rounded to a
+    binary float)."""
     try:
         number = mpmath.mpf(str(value)) if not isinstance(value, mpmath.mpf) else value
     except (ValueError, TypeError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     if not (mpmath.isfinite(number) and (number > 0 if positive else number >= 0)):
         raise ValueError(f"{name} must be a finite {'positive' if positive else 'non-negative'} number, got {value!r}")
+    if number != 0 and not 1 / MAX_MAGNITUDE <= number <= MAX_MAGNITUDE:
+        raise ValueError(f"{name} = {value!r} is outside the range 1e-100 … 1e100 that the exact engines take")
     return number
+
+
+def prior_pair(prior_var: object) -> tuple[object, object]:
+    """(s_a, s_b) from one variance for both layers or the pair of them; anything else is a ValueError."""
+    if not isinstance(prior_var, (tuple, list)):
+        return prior_var, prior_var
+    if len(prior_var) != 2:
+        raise ValueError(f"prior_var must be one variance or the pair (s_a, s_b), got {prior_var!r}")
+    return prior_var[0], prior_var[1]
 
 
 def _fraction(value: object, name: str) -> Fraction:
     try:
-        return Fraction(str(value))
-    except (ValueError, TypeError, ZeroDivisionError):
+        exact = read_rational(value if isinstance(value, (str, float)) else str(value), what=name)
+    except ValueError:
         raise ValueError(f"{name} must be a number, got {value!r}") from None
+    number = Fraction(int(exact.p), int(exact.q))
+    if number != 0 and not Fraction(1, 10**100) <= abs(number) <= 10**100:
+        raise ValueError(f"{name} = {value!r} is outside the range 1e-100 … 1e100 (in magnitude) that the exact engines take")
+    return number
 
 
 def polynomial_prior(

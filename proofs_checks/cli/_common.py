@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
+import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 import mpmath
@@ -17,6 +21,8 @@ import theory
 from theory.precision import PrecisionError
 
 USER_ERROR_EXIT_CODE = 2
+MAX_WORKERS = 1_024  # parallel jobs
+MAX_DECIMAL = 1e300  # the largest magnitude a decimal option takes: beyond it, no computation here is meaningful
 
 # typer ≥ 0.20 vendors click, older releases use the click package: find the base classes either way.
 _ClickException: type[Exception] = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
@@ -49,11 +55,15 @@ def int_list(text: str, option: str) -> list[int]:
 
 
 def float_list(text: str, option: str) -> list[float]:
-    """Parse ``"0.1,0.03"`` into ``[0.1, 0.03]``; anything else is a :class:`UserError` naming the option."""
+    """Parse ``"0.1,0.03"`` into ``[0.1, 0.03]``; anything else, NaN and ±inf included, is a :class:`UserError`
+    naming the option."""
     try:
-        return [float(part) for part in text.split(",")]
+        values = [float(part) for part in text.split(",")]
     except ValueError:
         raise UserError(f"{option} expects comma-separated numbers such as 0.1,0.03, got {text!r}") from None
+    if not all(math.isfinite(v) for v in values):
+        raise UserError(f"{option} expects finite numbers, got {text!r}")
+    return values
 
 
 def decimal_list(text: str, option: str) -> list[str]:
@@ -62,10 +72,53 @@ def decimal_list(text: str, option: str) -> list[str]:
     parts = [p.strip() for p in text.split(",")]
     for part in parts:
         try:
-            mpmath.mpf(part)
+            value = mpmath.mpf(part)
         except (ValueError, TypeError):
             raise UserError(f"{option} expects comma-separated numbers such as 1e2,1e4 or 0.1,0, got {text!r}") from None
+        if not mpmath.isfinite(value) or abs(value) > MAX_DECIMAL:
+            raise UserError(f"{option} expects finite numbers of magnitude at most {MAX_DECIMAL:g}, got {part!r}")
     return parts
+
+
+def read_text(path: Path, what: str) -> str:
+    """The text of a user's file; an unreadable or binary file is a ``ValueError`` naming it."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"cannot read {what} {str(path)!r}: {getattr(error, 'strerror', None) or error}") from None
+
+
+def writable_folder(path: Path, option: str) -> Path:
+    """Create the output folder ``path`` now, before any work, and prove it writable by writing a scratch file
+    there; anything else is a :class:`UserError` naming the option (a report is not computed for minutes only
+    to fail at the end)."""
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{option} {str(path)!r} exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        raise UserError(f"{option} {str(path)!r} cannot be written: {error.strerror or error}") from None
+    return path
+
+
+def writable_file(path: Path, option: str) -> Path:
+    """Check now that the file ``path`` can be written (its folder exists and takes a scratch file, and it is not
+    a folder); a :class:`UserError` naming the option otherwise."""
+    if path.is_dir() or not path.name:
+        raise UserError(f"{option} {str(path)!r} is a folder; give a file name")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UserError(f"{option} {str(path)!r}: the folder {str(folder)!r} does not exist")
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        raise UserError(f"{option} {str(path)!r} cannot be written: {error.strerror or error}") from None
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"{option} {str(path)!r} cannot be written: permission denied")
+    return path
 
 
 def polynomial_options(box: str | None, variables: str | None) -> tuple[list[str] | None, list[str] | None]:
@@ -95,11 +148,18 @@ def prior_variances(text: str) -> str | tuple[str, str]:
     return variances[0] if len(variances) == 1 else (variances[0], variances[1])
 
 
+def progress_bar(*columns: Any) -> Progress:
+    """A transient progress bar on stderr, shown only on a terminal (piped or captured stderr then holds nothing
+    but the one-line error contract)."""
+    console = Console(stderr=True)
+    return Progress(*columns, console=console, transient=True, disable=not console.is_terminal)
+
+
 def exact_points(compute: Callable[[str], Any], values: list[str], name: str = "n") -> list[Any]:
     """``compute(value)`` for each value, with a transient progress bar on a terminal's stderr (an exact point can
     take a minute); a ``ValueError`` or a failed precision contract is a :class:`UserError`."""
-    points, console = [], Console(stderr=True)
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar, user_errors():
+    points = []
+    with progress_bar() as bar, user_errors():
         task = bar.add_task("exact points", total=len(values))
         try:
             for value in values:
@@ -120,8 +180,10 @@ def executor_from_options(kind: str, workers: int, address: str | None):
     """The executor the options ask for; a bad choice is a :class:`UserError`."""
     from proofs_checks.executor import make_executor
 
-    if workers < 1:
-        raise UserError(f"--workers must be positive, got {workers}")
+    if not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"--workers must be from 1 to {MAX_WORKERS}, got {workers}")
+    if address is not None and kind != "ray":
+        raise UserError(f"--address {address!r} is for --executor ray; the {kind!r} executor takes no address")
     try:
         return make_executor(kind, workers, address)
     except ValueError as error:
@@ -129,11 +191,30 @@ def executor_from_options(kind: str, workers: int, address: str | None):
 
 
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:
-    """Print exactly one JSON object on stdout when ``as_json``, otherwise the human rendering."""
+    """Print exactly one JSON object on stdout when ``as_json``, otherwise the human rendering.
+
+    JSON has no NaN or infinity: a non-finite number is written as ``null`` and its place and value are listed
+    under ``"non_finite"`` (e.g. ``{"llc.rhat": "nan"}``), so that a reader sees why it is missing."""
     if as_json:
-        sys.stdout.write(json.dumps(payload) + "\n")
+        non_finite: dict[str, str] = {}
+        clean = json_ready(payload, "", non_finite)
+        if non_finite:
+            clean["non_finite"] = non_finite
+        sys.stdout.write(json.dumps(clean, allow_nan=False) + "\n")
     else:
         render()
+
+
+def json_ready(value: Any, path: str, non_finite: dict[str, str]) -> Any:
+    """``value`` with every non-finite float replaced by None, recording its path and value in ``non_finite``."""
+    if isinstance(value, dict):
+        return {key: json_ready(item, f"{path}.{key}" if path else str(key), non_finite) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item, f"{path}[{i}]", non_finite) for i, item in enumerate(value)]
+    if isinstance(value, float) and not math.isfinite(value):
+        non_finite[path] = str(value)
+        return None
+    return value
 
 
 class SltvTyper(typer.Typer):

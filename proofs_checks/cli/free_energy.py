@@ -8,7 +8,15 @@ import mpmath
 import typer
 
 import theory
-from proofs_checks.cli._common import decimal_list, emit, exact_points, newton_slt, polynomial_options, prior_variances, stdout
+from proofs_checks.cli._common import (
+    decimal_list,
+    emit,
+    exact_points,
+    newton_slt,
+    polynomial_options,
+    prior_variances,
+    stdout,
+)
 from theory.polynomial_free_energy import polynomial_thermodynamics
 from theory.two_layer import two_layer_thermodynamics
 

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import importlib.metadata
+import math
 import platform
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 import theory
-from proofs_checks.cli._common import UserError, emit, int_list, stdout, user_errors
+from proofs_checks.cli._common import UserError, emit, float_list, int_list, progress_bar, stdout, user_errors
 from proofs_checks.spec import Spec
+from theory.expression import read_expression
 
 if TYPE_CHECKING:  # jax and numerics load when a command runs, not when `sltv` starts
     import numerics
@@ -32,26 +33,28 @@ BurnIn = Annotated[int | None, typer.Option("--burn-in", help="Steps discarded a
 _KINDS = {"llc": "sampled", "heat_capacity": "sampled", "theory": "exact learning coefficient"}
 
 
-def _positive(value: Any, option: str) -> None:
-    if value is not None and not value > 0:
-        raise UserError(f"{option} must be positive, got {value}")
+def _positive(value: Any, option: str, bound: float = math.inf) -> None:
+    if value is not None and not 0 < value < bound:
+        shown = "" if bound == math.inf else f" and at most {bound:g}"
+        raise UserError(f"{option} must be positive and finite{shown}, got {value}")
 
 
 def _run(loss, center, data, *, seed, chains, steps, eps, gamma, nbeta, batch, burn_in) -> numerics.LLCResult:
     import numerics
 
-    for value, option in [(chains, "--chains"), (steps, "--steps"), (eps, "--eps"), (nbeta, "--nbeta"), (batch, "--batch")]:
-        _positive(value, option)
-    if gamma < 0:
-        raise UserError(f"--gamma must be non-negative, got {gamma}")
-    with Progress(
+    for value, option, bound in [(chains, "--chains", numerics.MAX_CHAINS + 1), (steps, "--steps", numerics.MAX_GIVEN_STEPS + 1),
+                                 (eps, "--eps", math.inf), (nbeta, "--nbeta", math.inf), (batch, "--batch", math.inf)]:  # fmt: skip
+        _positive(value, option, bound)
+    if not 0 <= gamma < math.inf:
+        raise UserError(f"--gamma must be non-negative and finite, got {gamma}")
+    if burn_in is not None and not (0 <= burn_in and (steps is None or burn_in < steps)):
+        raise UserError(f"--burn-in must be at least 0 and below --steps, got {burn_in}")
+    with progress_bar(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} steps"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
     ) as bar:
         task = bar.add_task("calibrating ε", total=None)
 
@@ -78,7 +81,13 @@ def _versions() -> dict[str, str]:
     return {**found, "python": platform.python_version(), "device": jax.devices()[0].platform}
 
 
-def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoefficient | None, extra: dict[str, Any], as_json: bool) -> None:
+MAX_N = 10_000_000  # examples drawn for a teacher
+MAX_PARAMETERS = 50_000_000  # a deep linear student: 4 chains of float32 copies and their gradients fit in memory
+EXIT_UNHEALTHY = 4  # the estimate is printed, but a chain failed, R-hat > 1.05, λ̂ and C disagree or the bias is too large
+
+
+def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoefficient | None, extra: dict[str, Any], as_json: bool) -> int:
+    """Print the result; the exit code: 0 healthy, :data:`EXIT_UNHEALTHY` otherwise."""
     import numerics
 
     payload = {
@@ -108,6 +117,7 @@ def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoeffi
         stdout.print(f"  ({result.seconds:.1f} s)")
 
     emit(payload, as_json, render)
+    return 0 if result.healthy else EXIT_UNHEALTHY
 
 
 @app.command("deep-linear")
@@ -124,20 +134,23 @@ def deep_linear(
     batch: BatchSize = 500,
     burn_in: BurnIn = None,
     as_json: JsonOption = False,
-) -> None:
+) -> int:
     """λ̂ of a deep linear network at a teacher of rank r, beside Aoyagi's exact λ."""
     from proofs_checks.sampling import samplable
 
     sizes = int_list(widths, "--widths")
     with user_errors():
         truth = theory.deep_linear(sizes, rank)
-        if n < 2:
-            raise ValueError(f"--n must be at least 2, got {n}")
+        if not 2 <= n <= MAX_N:
+            raise ValueError(f"--n must be from 2 to {MAX_N}, got {n}")
+        parameters = sum(a * b for a, b in zip(sizes, sizes[1:]))
+        if parameters > MAX_PARAMETERS:
+            raise ValueError(f"--widths {widths} has {parameters} parameters; at most {MAX_PARAMETERS} are sampled here")
         model, teacher, data, _ = samplable(Spec("deep_linear", {"widths": sizes, "rank": rank}, sampler={"n": n}), seed)
     result = _run(model, teacher, data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
                   batch=batch, burn_in=burn_in)  # fmt: skip
     extra = {"family": "deep_linear", "widths": sizes, "rank": rank, "n": n, "noise": 0.0}
-    _report(result, f"Deep linear network {sizes}, teacher rank {rank}, n = {n}", truth, extra, as_json)
+    return _report(result, f"Deep linear network {sizes}, teacher rank {rank}, n = {n}", truth, extra, as_json)
 
 
 @app.command()
@@ -154,7 +167,7 @@ def polynomial(
     nbeta: NBeta = None,
     burn_in: BurnIn = None,
     as_json: JsonOption = False,
-) -> None:
+) -> int:
     """λ̂ of a polynomial potential K at w*, beside its Newton-polyhedron λ (γ acts as a Gaussian prior)."""
     import jax.numpy as jnp
 
@@ -162,12 +175,12 @@ def polynomial(
 
     names = None if variables is None else variables.split(",")
     with user_errors():
-        loss, names = numerics.polynomial_potential(expression, names)
-        point = [0.0] * len(names) if at is None else [float(x) for x in at.split(",")]
+        loss, names = numerics.polynomial_potential(read_expression(expression, names, what="the loss K"), names)
+        point = [0.0] * len(names) if at is None else float_list(at, "--at")
         if len(point) != len(names):
             raise ValueError(f"--at needs {len(names)} coordinates for variables {names}, got {at!r}")
-        if n < 2:
-            raise ValueError(f"--n must be at least 2, got {n}")
+        if not 2 <= n <= MAX_N:
+            raise ValueError(f"--n must be from 2 to {MAX_N}, got {n}")
     center = jnp.asarray(point, dtype=jnp.float32)
     nbeta = nbeta if nbeta is not None else numerics.default_nbeta(n)
     result = _run(loss, center, None, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
@@ -177,7 +190,7 @@ def polynomial(
     except ValueError:
         truth = None
     extra = {"family": "polynomial", "expression": expression, "variables": names, "at": point, "n": n}
-    _report(result, f"Polynomial potential K = {expression} at w* = {point}", truth, extra, as_json)
+    return _report(result, f"Polynomial potential K = {expression} at w* = {point}", truth, extra, as_json)
 
 
 @app.command()
@@ -195,7 +208,7 @@ def network(
     batch: BatchSize = 500,
     burn_in: BurnIn = None,
     as_json: JsonOption = False,
-) -> None:
+) -> int:
     """λ̂ of a multilayer perceptron at the given weights on the given data."""
     from proofs_checks.sampling import samplable
 
@@ -207,4 +220,4 @@ def network(
     result = _run(model, center, batch_data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
                   batch=batch, burn_in=burn_in)  # fmt: skip
     extra = {"family": "mlp", "params": params, "data": data, "loss": loss, "activation": activation}
-    _report(result, f"Network {params} on {data} ({loss}, {activation})", None, extra, as_json)
+    return _report(result, f"Network {params} on {data} ({loss}, {activation})", None, extra, as_json)

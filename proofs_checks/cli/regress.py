@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
 
 from proofs_checks.cli._common import (
     AddressOption,
@@ -17,8 +16,10 @@ from proofs_checks.cli._common import (
     WorkersOption,
     emit,
     executor_from_options,
+    progress_bar,
     stdout,
     user_errors,
+    writable_file,
 )
 from proofs_checks.executor import run_jobs
 
@@ -62,14 +63,20 @@ def regress(
         raise UserError(f"--tier must be one of {', '.join(TIERS)}, got {tier!r}")
     if update and baseline is None:
         raise UserError("--update needs --baseline FILE to write to")
-    if z <= 0:
-        raise UserError(f"--z must be positive, got {z}")
+    if not 0 < z < math.inf:
+        raise UserError(f"--z must be positive and finite, got {z}")
+    if junit is not None:
+        writable_file(junit, "--junit")
+    if baseline is not None and update:
+        writable_file(baseline, "--baseline")
+    elif baseline is not None and not baseline.is_file():
+        raise UserError(f"--baseline {str(baseline)!r} is not a file (write one with --update)")
     with user_errors():
         stored = load_baselines(baseline) if baseline is not None else {}
         names = [case.name for case in select(tier)]
     engine = executor_from_options(executor, workers, address)
     specs = [{"task": "regress-case", "case": name, "seed": seed, "z": z, "baseline": None if update else stored.get(name)} for name in names]
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    with progress_bar() as bar:
         task = bar.add_task(f"sltv regress ({tier})", total=len(specs))
         jobs = run_jobs(specs, engine, progress=lambda c: bar.update(task, completed=c["done"] + c["failed"]))
     broken = [j for j in jobs if j.status == "failed"]

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from proofs_checks.cli._common import (
     AddressOption,
@@ -19,11 +18,15 @@ from proofs_checks.cli._common import (
     executor_from_options,
     float_list,
     int_list,
+    progress_bar,
     stdout,
     user_errors,
+    writable_folder,
 )
 
 SCENARIOS = ("gap", "lora-powerlaw", "dimension", "modular-addition", "sweep")
+MAX_N = 1e12  # gap: the exact engine's reach at the default precision
+MAX_D = 4_096  # lora-powerlaw
 
 
 def report(
@@ -89,7 +92,7 @@ def report(
             raise UserError("sltv report sweep needs --from DIR (or DIR/sweep.json) written by sltv sweep")
         try:
             sweep_data = json.loads(path.read_text())
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, OSError, UnicodeDecodeError) as error:
             raise UserError(f"{str(path)!r} is not a sweep.json: {error}") from None
     if scenario == "modular-addition":
         from proofs_checks.modular_addition import ModularConfig
@@ -98,14 +101,17 @@ def report(
             config = ModularConfig(tuple(int_list(primes, "--p")), tuple(int_list(widths, "--widths")), tuple(float_list(betas, "--betas")),
                                    model, train_fraction, train_steps, weight_decay=weight_decay, chains=chains,
                                    langevin_time=langevin_time, seed=seed)  # fmt: skip
+    if scenario == "gap" and not (10 < n_max <= MAX_N):
+        raise UserError(f"--n-max must be above 10 (the grid starts there) and at most {MAX_N:g}, got {n_max}")
+    if scenario == "gap" and not all(0 < value < 1 for value in float_list(s, "--s")):
+        raise UserError(f"--s takes small singular values in (0, 1), got {s!r}")
+    if scenario in ("lora-powerlaw", "dimension") and not 0 < alpha <= 10:
+        raise UserError(f"--alpha must be in (0, 10], got {alpha}")
+    if scenario == "lora-powerlaw" and not 1 <= d <= MAX_D:
+        raise UserError(f"--d must be from 1 to {MAX_D} (the Gibbs reference costs d² per sweep), got {d}")
+    writable_folder(out, "--out")
     engine = executor_from_options(executor, workers, address)
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
+    with progress_bar(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()) as bar:
         task = bar.add_task("starting", total=None)
         progress = lambda text: bar.update(task, description=text)  # noqa: E731
         with user_errors():

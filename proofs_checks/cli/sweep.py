@@ -6,10 +6,21 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, TextColumn, TimeElapsedColumn
 
-from proofs_checks.cli._common import AddressOption, ExecutorOption, UserError, WorkersOption, emit, executor_from_options, stdout, user_errors
+from proofs_checks.cli._common import (
+    AddressOption,
+    ExecutorOption,
+    UserError,
+    WorkersOption,
+    emit,
+    executor_from_options,
+    progress_bar,
+    read_text,
+    stdout,
+    user_errors,
+    writable_folder,
+)
 from proofs_checks.sweep import parse_sweep, run_sweep
 
 
@@ -25,10 +36,11 @@ def sweep(
     if not spec.is_file():
         raise UserError(f"no such sweep file: {str(spec)!r}")
     with user_errors():
-        specs = parse_sweep(spec.read_text())
+        specs = parse_sweep(read_text(spec, "the sweep file"))
+    writable_folder(out, "--out")
     engine = executor_from_options(executor, workers, address)
     columns = [TextColumn("sweep"), BarColumn(), TextColumn("{task.completed}/{task.total}  {task.description}"), TimeElapsedColumn()]
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with progress_bar(*columns) as bar:
         task = bar.add_task("", total=len(specs))
 
         def progress(counts: dict[str, int]) -> None:

@@ -8,7 +8,15 @@ import mpmath
 import typer
 
 import theory
-from proofs_checks.cli._common import decimal_list, emit, exact_points, newton_slt, polynomial_options, prior_variances, stdout
+from proofs_checks.cli._common import (
+    decimal_list,
+    emit,
+    exact_points,
+    newton_slt,
+    polynomial_options,
+    prior_variances,
+    stdout,
+)
 
 app = typer.Typer(help="Exact volume function V(ε) = prior mass of {K < ε} and d log V/d log ε (→ λ as ε → 0).")
 

@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from numerics import LocalPosterior, calibrate_step_size, polynomial_potential, run_chains, sgld
+from theory import read_expression
 
 
 def posterior(expression="x**2 + y**2", nbeta=100.0):
-    loss, _ = polynomial_potential(expression)
+    loss, _ = polynomial_potential(read_expression(expression))
     return LocalPosterior(loss, None, jnp.zeros(2), nbeta, 1.0)
 
 

@@ -21,6 +21,7 @@ from numerics import (
     teacher_student_data,
     two_layer_population_loss,
 )
+from theory import read_expression
 
 
 @pytest.mark.parametrize("widths, rank", [([5, 3, 4, 6], 2), ([4, 4, 4], 0), ([3, 7, 2, 5, 4], 1)])
@@ -69,10 +70,13 @@ def test_population_loss_of_the_two_layer_model():
 
 
 def test_polynomial_potential():
-    loss, names = polynomial_potential("x**2*y**4 + 3*x")
+    loss, names = polynomial_potential(read_expression("x**2*y**4 + 3*x"))
     assert names == ["x", "y"]
     assert float(loss(jnp.array([2.0, 0.5]))) == pytest.approx(4 * 0.0625 + 6)
-    for bad in ["x**", "sin(x)", "1"]:
+    for bad in ["x**", "sin(x)"]:
+        with pytest.raises(ValueError):
+            read_expression(bad)
+    for bad in [read_expression("1"), "x**2"]:  # no variables; text (numerics reads none: it would need eval)
         with pytest.raises(ValueError):
             polynomial_potential(bad)
 

@@ -11,6 +11,7 @@ import pytest
 from scipy import integrate
 
 from numerics import LocalPosterior, hmc, llc, mala, nuts, polynomial_potential, run_chains, sgld
+from theory import read_expression
 
 
 def exact_tempered_energy(k, nbeta, gamma, dim):
@@ -36,7 +37,7 @@ CASES = [  # expression, numpy K, dimension, nβ, γ
 
 
 def sample(kernel, expression, dim, nbeta, gamma, steps, seed=0, chains=8):
-    loss, _ = polynomial_potential(expression)
+    loss, _ = polynomial_potential(read_expression(expression))
     posterior = LocalPosterior(loss, None, jnp.zeros(dim), nbeta, gamma)
     trace = run_chains(kernel(posterior), jax.random.key(seed), jnp.zeros(dim), chains, steps)
     return llc(trace.info["loss"], 0.0, nbeta, burn_in=steps // 5), trace

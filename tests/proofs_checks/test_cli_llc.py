@@ -66,3 +66,13 @@ def test_user_errors(sltv, args, message):
     code, out, err = sltv("llc", *args)
     assert code == 2 and out == ""
     assert err.startswith("sltv: error:") and message in err and err.count("\n") == 1
+
+
+def test_chains_that_all_fail_exit_4_with_strict_json(sltv):
+    """ε = 10 on K = x⁴ blows every chain up: the run is reported (never averaged in), exits 4, and its JSON is
+    strict (no NaN/Infinity tokens; non-finite numbers are null and listed with their value)."""
+    code, out, err = sltv("llc", "polynomial", "x**4", "--eps", "10", "--steps", "200", "--nbeta", "100", "--json")
+    assert code == 4
+    payload = json.loads(out, parse_constant=lambda token: pytest.fail(f"non-JSON token {token}"))
+    assert payload["healthy"] is False and payload["llc"]["diagnostics"]["nan_chains"] == [0, 1, 2, 3]
+    assert payload["non_finite"] and all(value in ("nan", "inf", "-inf") for value in payload["non_finite"].values())

@@ -122,3 +122,35 @@ def test_a_sweep_feeds_sltv_report(sltv, tmp_path):
     assert "lambda_eff" in html and "arbitrary precision" in html
     code, _, err = sltv("report", "sweep", "--out", str(tmp_path / "r2"))
     assert code == 2 and "--from" in err
+
+
+def _write_many(folder: str, count: int) -> int:
+    from proofs_checks.executor import Cache
+
+    cache, errors = Cache(folder), 0
+    for i in range(count):
+        try:
+            cache.put({"task": "same"}, {"value": i})
+        except OSError:
+            errors += 1
+    return errors
+
+
+def _run_cached(folder: str) -> str:
+    from proofs_checks.executor import run_cached_job
+
+    spec = {"task": "two-layer-exact", "singular_values": ["0.1"], "inputs": 1, "hidden": 1, "outputs": 1, "n": "10", "dps": 5}
+    return run_cached_job(spec, folder)[0]
+
+
+def test_concurrent_writers_of_one_key_and_concurrent_runs_of_one_job(tmp_path):
+    """Two processes writing one cache key never collide on a temporary file, and two processes reaching the
+    same job compute it once: the second waits on the job's lock and takes the cached result."""
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert sum(pool.map(_write_many, [str(tmp_path / "a")] * 2, [1000, 1000])) == 0
+        assert sorted(pool.map(_run_cached, [str(tmp_path / "b")] * 2)) == ["cached", "done"]
+    assert json.loads((tmp_path / "a" / f"{job_key({'task': 'same'})}.json").read_text())["result"]["value"] == 999
+    assert not list((tmp_path / "a").glob("*.tmp"))

@@ -12,11 +12,12 @@ from proofs_checks.regression import RegressionCase, Sampled, TheoryValue, check
 PLUGIN_TESTS = '''
 import jax, jax.numpy as jnp
 import numerics
+import theory
 from proofs_checks.regression import RegressionCase, Sampled, polynomial_case, TheoryValue
 
 def tempering_ignored(seed):
     """Planted bug: the sampler runs at nβ = 1 whatever the case says (nβ = 1000)."""
-    loss, _ = numerics.polynomial_potential("x**4")
+    loss, _ = numerics.polynomial_potential(theory.read_expression("x**4"))
     posterior = numerics.LocalPosterior(loss, None, jnp.zeros(1), 1.0, 1.0)
     trace = numerics.run_chains(numerics.sgld(posterior, 1e-3), jax.random.key(seed), jnp.zeros(1), 4, 3000)
     return Sampled(numerics.llc(trace.info["loss"], 0.0, 1000.0, burn_in=500), {"nbeta": 1000.0})
