@@ -97,7 +97,7 @@ class ModularConfig:
             raise ValueError(f"need learning_rate > 0, weight_decay ≥ 0 and langevin_time > 0, got "
                              f"{self.learning_rate!r}, {self.weight_decay!r}, {self.langevin_time!r}")  # fmt: skip
         if not 2 <= self.chains <= MAX_CHAINS:
-            raise ValueError(f"need from 2 to {MAX_CHAINS} chains (2 for a standard error), got {self.chains}")
+            raise ValueError(f"need at least 2 chains for a standard error, and at most {MAX_CHAINS}, got {self.chains}")
 
     @property
     def effective_weight_decay(self) -> float:
