@@ -184,8 +184,11 @@ class RayExecutor:
             raise ValueError("the ray executor needs Ray: pip install 'slt-verifier[ray]'") from None
         self.ray = ray
         if not ray.is_initialized():
-            ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
-                     runtime_env={"env_vars": {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}})  # fmt: skip
+            try:
+                ray.init(address=address, num_cpus=num_cpus, include_dashboard=False, log_to_driver=False,
+                         runtime_env={"env_vars": {"XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"}})  # fmt: skip
+            except Exception as error:  # Ray raises ConnectionError, RuntimeError, ValueError … for a bad address
+                raise ValueError(f"cannot start or reach Ray at address {address!r}: {type(error).__name__}: {error}") from None
         self.remote = ray.remote(**(ray_options or {"num_cpus": 1}))(run_job)
 
     def submit_all(self, specs: Sequence[Spec], cache_folder: str | None = None):  # workers may not share our disk
