@@ -45,7 +45,7 @@ from numerics.models import (
 from numerics.polynomial import polynomial_potential
 from numerics.posterior import LocalPosterior
 from numerics.samplers import hmc, mala, nuts, sgld, two_layer_gibbs
-from numerics.workflow import MAX_CHAINS, MAX_GIVEN_STEPS, LLCResult, default_nbeta, estimate_llc, summary_row
+from numerics.workflow import LLCResult, default_nbeta, estimate_llc, summary_row
 
 __all__ = [
     "Estimate",
@@ -63,8 +63,6 @@ __all__ = [
     "deep_linear_init",
     "deep_linear_product",
     "deep_linear_teacher",
-    "MAX_CHAINS",
-    "MAX_GIVEN_STEPS",
     "default_nbeta",
     "energy",
     "ess",

@@ -114,6 +114,8 @@ def estimate_llc(
         raise ValueError(f"num_chains must be an integer from 1 to {MAX_CHAINS}, got {num_chains!r}")
     if num_steps is not None and (isinstance(num_steps, bool) or not isinstance(num_steps, int) or not 1 <= num_steps <= MAX_GIVEN_STEPS):
         raise ValueError(f"num_steps must be an integer from 1 to {MAX_GIVEN_STEPS}, got {num_steps!r}")
+    if burn_in is not None and (burn_in < 0 or (num_steps is not None and burn_in >= num_steps)):  # before calibrating
+        raise ValueError(f"burn_in must be between 0 and num_steps = {num_steps} (exclusive), got {burn_in}")
     start = time.perf_counter()
     n = data_size(data)
     nbeta = default_nbeta(n) if nbeta is None else float(nbeta)

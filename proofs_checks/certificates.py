@@ -68,7 +68,7 @@ def _fraction(value: object, where: str) -> Fraction:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(f"{where}: {value!r} is not a rational number")
     try:
-        exact = read_rational(value if isinstance(value, (str, float)) else int(value), what=where)
+        exact = read_rational(value, what=where)
     except ValueError:
         raise ValueError(f"{where}: {value!r} is not a rational number") from None
     return Fraction(int(exact.p), int(exact.q))

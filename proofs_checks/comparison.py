@@ -134,10 +134,15 @@ def compare(
     return Comparison(rows, truth, apparent, tolerance, None if index is None else sizes[index])
 
 
+MAX_GRID_N = 1e12  # the exact two-layer engine's reach at the default precision
+MAX_PER_DECADE = 100
+
+
 def log_grid(low: float, high: float, per_decade: int) -> list[str]:
-    """n on a log grid, as decimal strings (exact inputs for theory)."""
-    if not 1 < low < high or per_decade < 1:
-        raise ValueError(f"need 1 < low < high and per_decade ≥ 1, got {low}, {high}, {per_decade}")
+    """n on a log grid, as decimal strings (exact inputs for theory); 1 < low < high ≤ :data:`MAX_GRID_N` and
+    1 ≤ per_decade ≤ :data:`MAX_PER_DECADE`, else a ``ValueError``."""
+    if not (1 < low < high <= MAX_GRID_N and 1 <= per_decade <= MAX_PER_DECADE):
+        raise ValueError(f"need 1 < low < high ≤ {MAX_GRID_N:g} and 1 ≤ per_decade ≤ {MAX_PER_DECADE}, got {low}, {high}, {per_decade}")
     count = round(math.log10(high / low) * per_decade)
     return [mpmath.nstr(mpmath.mpf(low) * mpmath.mpf(10) ** (mpmath.mpf(k) / per_decade), 6) for k in range(count + 1)]
 

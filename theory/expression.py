@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import sympy
@@ -89,35 +89,36 @@ class _Reader:
         if isinstance(node, ast.Constant):
             return self.number(node)
         if isinstance(node, ast.Name):
-            return _Read(self.name(node.id), 1, 1, 1)
+            return self.bounded(self.name(node.id), 1, 1, 1)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
             operand = self.read(node.operand, depth + 1)
             return operand._replace(expr=-operand.expr) if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
             left, right = self.read(node.left, depth + 1), self.read(node.right, depth + 1)
-            return self.checked(self.binary(node.op, left, right))
+            return self.binary(node.op, left, right)
         raise self.refuse(f"{_describe(node)} is not allowed: not a polynomial (only numbers, variables, + − * / ** and parentheses)")
 
-    def checked(self, read: _Read) -> _Read:
-        for value, bound, name in [(read.degree, MAX_DEGREE, "total degree"), (read.terms, MAX_TERMS, "terms once expanded"),
-                                   (read.digits, MAX_DIGITS, "digits in a coefficient")]:  # fmt: skip
+    def bounded(self, expr: sympy.Expr | Callable[[], sympy.Expr], degree: int, terms: int, digits: int) -> _Read:
+        """``expr`` with its size bounds, after refusing any bound above its limit; ``expr`` may be a function that
+        builds it, called only once the bounds pass (building ``10**10**10`` would itself be the hang)."""
+        for value, bound, name in [(degree, MAX_DEGREE, "total degree"), (terms, MAX_TERMS, "terms once expanded"),
+                                   (digits, MAX_DIGITS, "digits in a coefficient")]:  # fmt: skip
             if value > bound:
                 raise self.refuse(f"it would have up to {value} {name} (at most {bound})")
-        return read
+        return _Read(expr() if callable(expr) else expr, degree, terms, digits)
 
     def number(self, node: ast.Constant) -> _Read:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.refuse(f"{value!r} is not a number")
-        literal = (ast.get_source_segment(self.source, node) or repr(value)).replace("_", "")
         if isinstance(value, int):
-            return self.checked(_Read(sympy.Integer(value), 0, 1, _digits_of_int(value)))
+            return self.bounded(sympy.Integer(value), 0, 1, _digits_of_int(value))
+        literal = (ast.get_source_segment(self.source, node) or repr(value)).replace("_", "")
         match = _LITERAL.match(literal)
         if match is None:
             raise self.refuse(f"{literal} is not a decimal number")
-        shift = abs(int(match["exponent"] or 0))
-        self.checked(_Read(sympy.S.Zero, 0, 1, len(match["mantissa"]) + shift))
-        return _Read(sympy.Rational(literal), 0, 1, len(match["mantissa"]) + shift)
+        digits = len(match["mantissa"]) + abs(int(match["exponent"] or 0))
+        return self.bounded(lambda: sympy.Rational(literal), 0, 1, digits)
 
     def name(self, name: str) -> sympy.Symbol:
         if name.startswith("__") or name.endswith("__"):
@@ -130,21 +131,19 @@ class _Reader:
         return self.symbols[name]
 
     def binary(self, op: ast.operator, a: _Read, b: _Read) -> _Read:
-        if isinstance(op, (ast.Add, ast.Sub)):
-            size = _Read(sympy.S.Zero, max(a.degree, b.degree), a.terms + b.terms, max(a.digits, b.digits) + 1)
-            self.checked(size)
-            return size._replace(expr=a.expr + b.expr if isinstance(op, ast.Add) else a.expr - b.expr)
+        if isinstance(op, ast.Add):
+            return self.bounded(lambda: a.expr + b.expr, max(a.degree, b.degree), a.terms + b.terms, max(a.digits, b.digits) + 1)
+        if isinstance(op, ast.Sub):
+            return self.bounded(lambda: a.expr - b.expr, max(a.degree, b.degree), a.terms + b.terms, max(a.digits, b.digits) + 1)
         if isinstance(op, ast.Mult):
-            size = _Read(sympy.S.Zero, a.degree + b.degree, a.terms * b.terms, a.digits + b.digits + _digits_of_int(min(a.terms, b.terms)))
-            self.checked(size)
-            return size._replace(expr=a.expr * b.expr)
+            digits = a.digits + b.digits + _digits_of_int(min(a.terms, b.terms))
+            return self.bounded(lambda: a.expr * b.expr, a.degree + b.degree, a.terms * b.terms, digits)
         if isinstance(op, ast.Div):
             if b.degree > 0:
                 raise self.refuse(f"division by {b.expr}, which is not a number")
             if b.expr == 0:
                 raise self.refuse("division by zero")
-            self.checked(_Read(sympy.S.Zero, a.degree, a.terms, a.digits + b.digits))
-            return _Read(a.expr / b.expr, a.degree, a.terms, a.digits + b.digits)
+            return self.bounded(lambda: a.expr / b.expr, a.degree, a.terms, a.digits + b.digits)
         return self.power(a, b)
 
     def power(self, base: _Read, exponent: _Read) -> _Read:
@@ -155,10 +154,11 @@ class _Reader:
             raise self.refuse(f"the negative power {k} of {base.expr} is not a polynomial")
         if k < 0 and base.expr == 0:
             raise self.refuse("division by zero")
-        power = abs(int(k)) if abs(k) <= 10 * MAX_DIGITS else 10 * MAX_DIGITS + 1
-        terms = min(base.terms**min(power, 64), math.comb(base.degree * power + len(base.expr.free_symbols), len(base.expr.free_symbols)))
-        self.checked(_Read(sympy.S.Zero, base.degree * power, terms, power * (base.digits + _digits_of_int(base.terms))))
-        return _Read(base.expr**k, base.degree * power, terms, power * (base.digits + _digits_of_int(base.terms)))
+        power = min(abs(int(k)), 10 * MAX_DIGITS + 1)  # past the digit limit the exact size no longer matters
+        variables = len(base.expr.free_symbols)
+        terms = min(base.terms ** min(power, 64), math.comb(base.degree * power + variables, variables))
+        digits = power * (base.digits + _digits_of_int(base.terms))
+        return self.bounded(lambda: base.expr**k, base.degree * power, terms, digits)
 
 
 def _digits_of_int(value: int) -> int:
