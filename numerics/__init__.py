@@ -25,6 +25,7 @@ from numerics.estimate import Estimate
 from numerics.estimators import (
     agreement,
     energy,
+    excess_free_energy,
     free_energy_ladder,
     heat_capacity,
     line_fit,
@@ -32,6 +33,7 @@ from numerics.estimators import (
     multi_temperature_lambda,
     thermodynamic_integration,
 )
+from numerics.gibbs_thermodynamics import GibbsPoint, GibbsResult, gibbs_thermodynamics
 from numerics.models import (
     cross_entropy_loss,
     deep_linear_apply,
@@ -44,12 +46,25 @@ from numerics.models import (
 )
 from numerics.polynomial import polynomial_potential
 from numerics.posterior import LocalPosterior
-from numerics.samplers import hmc, mala, nuts, sgld, two_layer_gibbs
+from numerics.samplers import (
+    LinearProblem,
+    data_problem,
+    hmc,
+    linear_gibbs,
+    mala,
+    nuts,
+    population_problem,
+    sgld,
+    two_layer_gibbs,
+)
 from numerics.workflow import LLCResult, default_nbeta, estimate_llc, summary_row
 
 __all__ = [
     "Estimate",
+    "GibbsPoint",
+    "GibbsResult",
     "LLCResult",
+    "LinearProblem",
     "LocalPosterior",
     "StepSizeCalibration",
     "Trace",
@@ -59,6 +74,7 @@ __all__ = [
     "calibrate_step_size",
     "chain_health",
     "cross_entropy_loss",
+    "data_problem",
     "deep_linear_apply",
     "deep_linear_init",
     "deep_linear_product",
@@ -67,11 +83,14 @@ __all__ = [
     "energy",
     "ess",
     "estimate_llc",
+    "excess_free_energy",
     "free_energy_ladder",
     "gaussian_inputs",
+    "gibbs_thermodynamics",
     "heat_capacity",
     "hmc",
     "line_fit",
+    "linear_gibbs",
     "llc",
     "load_arrays",
     "mala",
@@ -83,6 +102,7 @@ __all__ = [
     "multi_temperature_lambda",
     "nuts",
     "polynomial_potential",
+    "population_problem",
     "rhat",
     "run_chains",
     "sgld",

@@ -74,9 +74,11 @@ def run_chains(
     progress: Progress | None = None,
     chunk_steps: int | None = None,
     batched_start: bool = False,
+    initial_state: Any = None,
 ) -> Trace:
     """Run ``num_chains`` chains of ``num_steps`` steps from ``initial_position``, shared by all chains, or
-    one per chain (leading axis = chains) with ``batched_start``.
+    one per chain (leading axis = chains) with ``batched_start``; or from ``initial_state``, a sampler state
+    with a leading chain axis (e.g. Gibbs chains at a ladder of temperatures), when it is given.
 
     ``record(key, position)`` is evaluated every ``record_every`` steps for each chain, for what is too
     costly to compute at every step: the full-data loss L_n (the heat capacity needs it rather than a
@@ -92,7 +94,9 @@ def run_chains(
     keys = chain_keys(key, num_chains)
     step_bases = jax.vmap(lambda k: jax.random.fold_in(k, 0))(keys)
     record_bases = jax.vmap(lambda k: jax.random.fold_in(k, 1))(keys)
-    if batched_start:
+    if initial_state is not None:
+        states = initial_state
+    elif batched_start:
         states = jax.vmap(sampler.init)(initial_position)
     else:
         states = jax.vmap(lambda _: sampler.init(initial_position))(jnp.arange(num_chains))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, compare, free_energy, llc, regress, report, rlct, sweep, volume
+from proofs_checks.cli import certify, check, compare, free_energy, gibbs, llc, regress, report, rlct, sweep, volume
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -23,6 +23,7 @@ app.command("certify")(certify.certify)
 app.add_typer(free_energy.app, name="free-energy")
 app.add_typer(volume.app, name="volume")
 app.add_typer(llc.app, name="llc")
+app.add_typer(gibbs.app, name="gibbs")
 app.command("regress")(regress.regress)
 app.command("check")(check.check)
 app.add_typer(compare.app, name="compare")
