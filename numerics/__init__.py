@@ -33,7 +33,7 @@ from numerics.estimators import (
     multi_temperature_lambda,
     thermodynamic_integration,
 )
-from numerics.gibbs_thermodynamics import GibbsPoint, GibbsResult, gibbs_thermodynamics
+from numerics.gibbs_thermodynamics import GibbsPoint, GibbsResult, gibbs_thermodynamics, local_learning_coefficient
 from numerics.models import (
     cross_entropy_loss,
     deep_linear_apply,
@@ -92,6 +92,7 @@ __all__ = [
     "line_fit",
     "linear_gibbs",
     "llc",
+    "local_learning_coefficient",
     "load_arrays",
     "mala",
     "matrix_with_singular_values",

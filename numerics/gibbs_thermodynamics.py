@@ -232,3 +232,48 @@ def gibbs_thermodynamics(
         "starts": f"{half} chains from prior draws, {half} from a best fit", "dtype": "float64",
     }  # fmt: skip
     return GibbsResult(points, l0, e0, [float(t) for t in ladder], settings, seconds, len(ladder) * chains * sweeps / seconds)
+
+
+def local_learning_coefficient(
+    problem: LinearProblem,
+    widths: Sequence[int],
+    center: Sequence[object],
+    nbeta: float,
+    gamma: float,
+    *,
+    chains: int = 8,
+    sweeps: int = 500,
+    burn_in: int | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> GibbsPoint:
+    """The exact-kernel reference for SGLD's λ̂: λ = nβ·(E[K] − K(w*)) under the localized tempered posterior
+    π(w) ∝ exp(−nβ·K(w) − (γ/2)·‖w − w*‖²) that SGLD samples (``numerics.posterior``), which for a linear
+    network is Gibbs with Gaussian priors N(w*_l, I/γ). ``center`` holds the layers of w* (input first, the
+    user's basis). Half the chains start at w*, half from prior draws around it; C = nβ²·Var[K] comes along."""
+    sizes = check_widths(widths, problem)
+    if not 0 < gamma < math.inf:
+        raise ValueError(f"the exact-kernel reference needs a Gaussian localization, γ > 0 and finite, got {gamma!r}")
+    if not 0 < nbeta < math.inf:
+        raise ValueError(f"nbeta must be positive and finite, got {nbeta!r}")
+    if isinstance(chains, bool) or not isinstance(chains, (int, np.integer)) or chains < 4 or chains % 2 or chains > MAX_CHAINS:
+        raise ValueError(f"chains must be even, from 4 to {MAX_CHAINS}, got {chains!r}")
+    if isinstance(sweeps, bool) or not isinstance(sweeps, (int, np.integer)) or not 8 <= sweeps <= MAX_SWEEPS:
+        raise ValueError(f"sweeps must be an integer from 8 to {MAX_SWEEPS}, got {sweeps!r}")
+    burn_in = sweeps // 2 if burn_in is None else burn_in
+    half = chains // 2
+    with jax.enable_x64(True):
+        from numerics.samplers.gibbs import rotate_in
+
+        means = [np.asarray(w, dtype=np.float64) for w in center]
+        sampler = linear_gibbs(problem, sizes, nbeta, 1.0 / gamma, means)
+        start = [jnp.asarray(w) for w in rotate_in(problem, means)]
+        _, info = jax.jit(sampler.step)(jax.random.key(0), sampler.init(start))
+        loss_at_center = float(info.loss)
+        draws = _prior_draws(jax.random.fold_in(jax.random.key(seed), 1), sizes, [1.0 / gamma] * (len(sizes) - 1), half)
+        layers = tuple(jnp.concatenate([w + d, jnp.broadcast_to(w, (half, *w.shape))]) for d, w in zip(draws, start))
+        state = jax.vmap(sampler.init)(layers)
+        trace = run_chains(sampler, jax.random.key(seed), None, chains, sweeps, initial_state=state, progress=progress)
+        losses = np.asarray(trace.info["loss"], dtype=np.float64)
+    lam = llc(losses, loss_at_center, nbeta, burn_in)
+    return GibbsPoint(float(nbeta), lam, heat_capacity(losses, nbeta, burn_in), None, _mixing(np.asarray(lam.per_chain), half))

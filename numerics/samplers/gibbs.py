@@ -216,8 +216,24 @@ class GibbsInfo(NamedTuple):
     loss: jax.Array  # K at the state the sweep started from
 
 
-def _eigh(gram: jax.Array) -> tuple[jax.Array, jax.Array]:
+@jax.custom_batching.custom_vmap
+def _unbatched_eigh(gram: jax.Array) -> tuple[jax.Array, jax.Array]:
     values, vectors = jnp.linalg.eigh(gram)
+    return values, vectors
+
+
+@_unbatched_eigh.def_vmap
+def _eigh_one_at_a_time(axis_size: int, in_batched: list[bool], gram: jax.Array):
+    """Batches of eigendecompositions run as a loop of single ones. jaxlib's batched CPU eigh (LAPACK syevd
+    through ``ParallelBatchMap``) blocks its thread until the intra-op pool has run its batch; with other work
+    holding the pool's threads (2 on 2 cores) that never happens: vmapped sweeps hung for ever (jaxlib 0.10.2)."""
+    if not in_batched[0]:
+        return _unbatched_eigh(gram), (False, False)
+    return jax.lax.map(_unbatched_eigh, gram), (True, True)
+
+
+def _eigh(gram: jax.Array) -> tuple[jax.Array, jax.Array]:
+    values, vectors = _unbatched_eigh(gram)
     return jnp.clip(values, 0.0, None), vectors  # a Gram matrix is PSD; rounding may leave −1e-16·‖gram‖
 
 

@@ -82,8 +82,28 @@ MAX_PARAMETERS = 50_000_000  # a deep linear student: 4 chains of float32 copies
 EXIT_UNHEALTHY = 4  # the estimate is printed, but a chain failed, R-hat > 1.05, λ̂ and C disagree or the bias is too large
 
 
-def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoefficient | None, extra: dict[str, Any], as_json: bool) -> int:
-    """Print the result; the exit code: 0 healthy, :data:`EXIT_UNHEALTHY` otherwise."""
+def _bias(result: numerics.LLCResult, reference: numerics.GibbsPoint) -> dict[str, Any]:
+    """SGLD's λ̂ against the exact-kernel λ at the same nβ, γ and data: difference, relative, z."""
+    est, ref = result.llc, reference.lambda_eff
+    difference = est.value - ref.value
+    scale = math.hypot(est.stderr, ref.stderr)
+    return {
+        "difference": difference,
+        "relative": difference / ref.value if ref.value else math.nan,
+        "z": abs(difference) / scale if scale > 0 else math.inf,
+    }
+
+
+def _report(
+    result: numerics.LLCResult,
+    title: str,
+    truth: theory.LearningCoefficient | None,
+    extra: dict[str, Any],
+    as_json: bool,
+    reference: numerics.GibbsPoint | None = None,
+) -> int:
+    """Print the result; the exit code: 0 healthy, :data:`EXIT_UNHEALTHY` otherwise (an unhealthy reference
+    included)."""
     import numerics
 
     payload = {
@@ -93,6 +113,8 @@ def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoeffi
         "versions": _versions(),
         "kinds": _KINDS,
     }
+    if reference is not None:
+        payload["reference"] = {**reference.as_dict(), "nbeta": reference.n, "sgld_bias": _bias(result, reference)}
 
     def render() -> None:
         est, cap, s = result.llc, result.heat_capacity, result.settings
@@ -107,13 +129,24 @@ def _report(result: numerics.LLCResult, title: str, truth: theory.LearningCoeffi
             f"(implied bias ~{100 * result.bias_estimate:.1f}%), nβ = {s['nbeta']:.6g}, "
             f"γ = {s['gamma']}, {s['chains']} chains × {s['steps']} steps (burn-in {s['burn_in']}), batch {s['batch_size'] or 'none (no data)'}, seed {s['seed']}"
         )
-        stdout.print(f"  health: {'ok' if result.healthy else '[bold red]UNHEALTHY[/bold red]'}")
-        for note in result.warnings():
+        if reference is not None:
+            ref, bias = reference.lambda_eff, _bias(result, reference)
+            stdout.print(
+                f"  λ at the same nβ, γ and data (sampled, exact kernel: blocked Gibbs, no step size) = "
+                f"{ref.value:.4g} ± {ref.stderr:.2g}  (R-hat {ref.rhat:.3f}, {'ok' if reference.healthy else 'UNHEALTHY'})"
+            )
+            stdout.print(
+                f"  SGLD bias against it: {bias['difference']:+.3g} ({100 * bias['relative']:+.1f}%), z = {bias['z']:.1f}"
+            )
+        stdout.print(f"  health: {'ok' if healthy else '[bold red]UNHEALTHY[/bold red]'}")
+        for note in result.warnings() + ([] if reference is None else [f"reference: {w}" for w in reference.warnings()]):
             stdout.print(f"  warning: {note}")
         stdout.print(f"  ({result.seconds:.1f} s)")
 
+    healthy = result.healthy and (reference is None or reference.healthy)
+    payload["healthy"] = healthy
     emit(payload, as_json, render)
-    return 0 if result.healthy else EXIT_UNHEALTHY
+    return 0 if healthy else EXIT_UNHEALTHY
 
 
 @app.command("deep-linear")
@@ -129,9 +162,12 @@ def deep_linear(
     nbeta: NBeta = None,
     batch: BatchSize = 500,
     burn_in: BurnIn = None,
+    reference: Annotated[bool, typer.Option("--reference/--no-reference", help="Also the exact-kernel (Gibbs) λ at the same nβ, γ and data, and SGLD's bias against it.")] = True,
+    reference_sweeps: Annotated[int, typer.Option("--reference-sweeps", help="Gibbs sweeps per chain of the reference (half burn-in).")] = 400,
     as_json: JsonOption = False,
 ) -> int:
-    """λ̂ of a deep linear network at a teacher of rank r, beside Aoyagi's exact λ."""
+    """λ̂ of a deep linear network at a teacher of rank r, beside Aoyagi's exact λ and the exact-kernel λ at the
+    same nβ (blocked Gibbs on the same localized posterior: SGLD's bias is their difference)."""
     from proofs_checks.sampling import samplable
 
     sizes = int_list(widths, "--widths")
@@ -146,7 +182,28 @@ def deep_linear(
     result = _run(model, teacher, data, seed=seed, chains=chains, steps=steps, eps=eps, gamma=gamma, nbeta=nbeta,
                   batch=batch, burn_in=burn_in)  # fmt: skip
     extra = {"family": "deep_linear", "widths": sizes, "rank": rank, "n": n, "noise": 0.0}
-    return _report(result, f"Deep linear network {sizes}, teacher rank {rank}, n = {n}", truth, extra, as_json)
+    gibbs = _reference(data, teacher, sizes, result, seed, reference_sweeps) if reference else None
+    return _report(result, f"Deep linear network {sizes}, teacher rank {rank}, n = {n}", truth, extra, as_json, gibbs)
+
+
+def _reference(data, teacher, sizes: list[int], result: numerics.LLCResult, seed: int, sweeps: int) -> numerics.GibbsPoint | None:
+    """Blocked Gibbs on the posterior SGLD sampled: exp(−nβ·L_n(w) − (γ/2)‖w − w*‖²) with the same data (L_n is
+    the mean of ½‖y − f(x)‖², a quadratic form in each layer); None when γ = 0 (no Gaussian prior)."""
+    import numpy as np
+
+    import numerics
+
+    gamma, nbeta = result.settings["gamma"], result.settings["nbeta"]
+    if gamma <= 0:
+        return None
+    with user_errors():
+        problem = numerics.data_problem(np.asarray(data["x"]), np.asarray(data["y"]))
+        with progress_bar(TextColumn("exact-kernel reference"), BarColumn(), TimeElapsedColumn()) as bar:
+            task = bar.add_task("reference", total=None)
+            return numerics.local_learning_coefficient(
+                problem, sizes, [np.asarray(w) for w in teacher], nbeta, gamma, sweeps=sweeps, seed=seed,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )  # fmt: skip
 
 
 @app.command()
