@@ -11,10 +11,10 @@ ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 
 
-def _fenced_blocks() -> list[tuple[str, str]]:
+def _fenced_blocks(text: str = README) -> list[tuple[str, str]]:
     """(language, body) of every fenced block, in order: fences alternate opening and closing."""
     blocks, language, body = [], None, []
-    for line in README.splitlines(keepends=True):
+    for line in text.splitlines(keepends=True):
         if line.startswith("```"):
             if language is None:
                 language, body = line[3:].strip(), []
@@ -44,6 +44,16 @@ def test_python_examples_run_as_doctests():
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
     for number, block in enumerate(_blocks("python")):
         runner.run(parser.get_doctest(block, {}, f"README block {number}", "README.md", 0))
+    assert runner.summarize(verbose=False).failed == 0
+
+
+def test_python_examples_in_docs_run_as_doctests():
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        for number, (language, block) in enumerate(_fenced_blocks(page.read_text())):
+            if language == "python":
+                runner.run(parser.get_doctest(block, {}, f"{page.name} block {number}", str(page), 0))
     assert runner.summarize(verbose=False).failed == 0
 
 

@@ -34,6 +34,21 @@ def test_deep_linear_human_output(sltv):
     code, out, _ = sltv("llc", "deep-linear", "--widths", "3,2,3", "--rank", "1", "--n", "2000", "--steps", "3000", "--eps", "5e-4")
     assert code == (0 if "health: ok" in out else 4)  # 4: the estimate is printed but unhealthy
     assert "λ (exact" in out and "λ̂ (sampled)" in out and "R-hat" in out and "MALA acceptance" in out
+    assert "exact kernel" in out and "SGLD bias against it" in out
+
+
+@pytest.mark.slow
+def test_deep_linear_reference_is_the_same_posterior(sltv):
+    """The exact-kernel reference samples what SGLD samples: with a small step (ε = 1e-4, bias ~ε) the two agree
+    within 4 combined standard errors plus 5%; without --reference there is none."""
+    args = ("llc", "deep-linear", "--widths", "4,3,4", "--rank", "2", "--n", "2000", "--steps", "20000", "--eps", "1e-4", "--json")
+    payload = json.loads(sltv(*args)[1])
+    reference, llc = payload["reference"], payload["llc"]
+    assert reference["kind"] == "sampled (exact kernel)" and reference["nbeta"] == payload["settings"]["nbeta"]
+    bias = reference["sgld_bias"]
+    assert bias["difference"] == pytest.approx(llc["value"] - reference["lambda_eff"]["value"])
+    assert abs(bias["difference"]) < 4 * np.hypot(llc["stderr"], reference["lambda_eff"]["stderr"]) + 0.05 * llc["value"]
+    assert "reference" not in json.loads(sltv(*args, "--no-reference")[1])
 
 
 def test_network_from_files(sltv, tmp_path):

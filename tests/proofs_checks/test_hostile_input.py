@@ -79,6 +79,7 @@ FE2 = ["free-energy", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs"
 VOP = ["volume", "polynomial", "x**2*y**2", "--box", "-1,1", "--eps", "0.1"]
 VO2 = ["volume", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.1"]
 LLP = ["llc", "polynomial", "x**2"]
+GT2 = ["gibbs", "two-layer", "--inputs", "2", "--outputs", "2", "--hidden", "1", "--singular-values", "0.5", "--n", "10"]
 CASES = {  # name: (command line, option whose value is replaced or None for the trailing argument, strategy)
     "rlct regular --dim": (["rlct", "regular"], "--dim", lambda f: counts(1)),
     "rlct monomial --exponents": (["rlct", "monomial"], "--exponents", lambda f: st.sampled_from(BAD_LISTS + ["-1", "0", "1,-2"])),
@@ -110,6 +111,16 @@ CASES = {  # name: (command line, option whose value is replaced or None for the
     "llc polynomial --n": (LLP, "--n", lambda f: counts(2, 10_000_000)),
     "llc deep-linear --widths": (["llc", "deep-linear", "--rank", "1"], "--widths", lambda f: st.sampled_from(BAD_LISTS + ["0,2", "100000,100000,100000"])),
     "llc network --params": (["llc", "network", "--data", "missing.npz"], "--params", lambda f: st.one_of(paths_in(f), st.just(str(f / "empty.npz")))),
+    "gibbs two-layer --n": (GT2, "--n", lambda f: numbers(BAD_POSITIVE + ["1e13"])),
+    "gibbs two-layer --spectrum": (GT2[:-2] + ["--n", "10"], "--spectrum", lambda f: st.sampled_from(
+        ["powerlaw", "powerlaw:alpha=x", "alpha=0.4", "powerlaw:alpha=-1", "powerlaw:alpha=nan", "powerlaw:beta=1", ""])),
+    "gibbs two-layer --singular-values": (GT2[:-2] + ["--n", "10"], "--singular-values", lambda f: st.sampled_from(BAD_LISTS + ["-1", "1,1,1"])),
+    "gibbs two-layer --inputs": (GT2, "--inputs", lambda f: counts(1, 65_536)),
+    "gibbs two-layer --chains": (GT2, "--chains", lambda f: counts(4, 1024)),
+    "gibbs two-layer --sweeps": (GT2, "--sweeps", lambda f: counts(4, 1_000_000)),
+    "gibbs two-layer --prior-var": (GT2, "--prior-var", lambda f: numbers(BAD_POSITIVE)),
+    "gibbs deep-linear --widths": (["gibbs", "deep-linear", "--rank", "1", "--n", "10"], "--widths", lambda f: st.sampled_from(BAD_LISTS + ["0,2", "5", "100000,100000,100000"])),
+    "gibbs deep-linear --rank": (["gibbs", "deep-linear", "--widths", "3,2,3", "--n", "10"], "--rank", lambda f: counts(0, 2)),
     "certify": (["certify"], None, paths_in),
     "check SPEC": (["check", "--claimed", "1"], None, paths_in),
     "check --claimed": (["check", SPEC], "--claimed", lambda f: st.sampled_from([v for v in BAD_POSITIVE if "e" not in v] + ["1e999999999", "__import__('os')", "1/0", "x"])),
