@@ -153,7 +153,8 @@ def _report(title: str, result: GibbsResult, lc: theory.LearningCoefficient | No
         for p in result.points:
             for note in p.warnings():
                 stdout.print(f"  warning at n = {p.n:.3g}: {note}")
-        stdout.print(f"  ({result.seconds:.1f} s, {result.sweeps_per_second:,.0f} chain-sweeps/s)")
+        per_n = result.seconds / len(result.points)
+        stdout.print(f"  ({result.seconds:.1f} s, {per_n:.1f} s per n; every n runs in one batch; {result.sweeps_per_second:,.0f} chain-sweeps/s)")
 
     emit(payload, as_json, render)
     return 0 if result.healthy else EXIT_UNHEALTHY
