@@ -126,3 +126,16 @@ def test_the_readme_shows_the_example_file_as_it_is():
     root = Path(__file__).resolve().parents[2]
     body = (root / "examples" / "test_regression_example.py").read_text().split('"""\n', 2)[2].strip()
     assert body in (root / "README.md").read_text()
+
+
+@pytest.mark.slow
+def test_sgld_against_the_exact_kernel_reference_case():
+    """The SGLD-vs-Gibbs case end to end on a small network with a small step (bias ~ε): it passes, its theory side
+    is labelled as a sampled exact-kernel value, and its error combines both runs'."""
+    from proofs_checks.regression import check_case, sgld_against_gibbs_case
+
+    case = sgld_against_gibbs_case([4, 3, 4], 2, n=2000, tier="fast", num_steps=20_000, step_size=1e-4)
+    result = check_case(case, seed=0)
+    assert result.passed, result.message()
+    assert result.theory.kind == "sampled (exact kernel)" and "combined" in result.settings["stderr"]
+    assert result.estimate.stderr > 0 and "r=2" in result.case
