@@ -31,9 +31,11 @@ from numerics.samplers.gibbs import (
     LinearProblem,
     best_fit,
     check_widths,
+    layer_variances,
     linear_gibbs,
     minimum_loss,
     prior_mean_loss,
+    rotate_in,
 )
 
 MIXING_Z = 4.0  # prior-started and best-fit-started chains disagree when their λ_eff differ by more than 4 SE
@@ -185,9 +187,7 @@ def gibbs_thermodynamics(
     burn_in = sweeps // 2 if burn_in is None else burn_in
     if isinstance(burn_in, bool) or not isinstance(burn_in, (int, np.integer)) or not 0 <= burn_in <= sweeps - 4:
         raise ValueError(f"burn_in must be an integer from 0 to sweeps − 4 = {sweeps - 4}, got {burn_in!r}")
-    variances = [float(prior_var)] * depth if np.ndim(prior_var) == 0 else [float(v) for v in prior_var]  # type: ignore[arg-type]
-    if len(variances) != depth or not all(0 < v < math.inf for v in variances):
-        raise ValueError(f"prior_var must be one positive variance or one per layer ({depth}), got {prior_var!r}")
+    variances = layer_variances(prior_var, depth)
 
     started = time.perf_counter()
     with jax.enable_x64(True):
@@ -263,17 +263,14 @@ def local_learning_coefficient(
     burn_in = sweeps // 2 if burn_in is None else burn_in
     half = chains // 2
     with jax.enable_x64(True):
-        from numerics.samplers.gibbs import rotate_in
-
         means = [np.asarray(w, dtype=np.float64) for w in center]
         sampler = linear_gibbs(problem, sizes, nbeta, 1.0 / gamma, means)
         start = [jnp.asarray(w) for w in rotate_in(problem, means)]
-        _, info = jax.jit(sampler.step)(jax.random.key(0), sampler.init(start))
-        loss_at_center = float(info.loss)
         draws = _prior_draws(jax.random.fold_in(jax.random.key(seed), 1), sizes, [1.0 / gamma] * (len(sizes) - 1), half)
         layers = tuple(jnp.concatenate([w + d, jnp.broadcast_to(w, (half, *w.shape))]) for d, w in zip(draws, start))
         state = jax.vmap(sampler.init)(layers)
         trace = run_chains(sampler, jax.random.key(seed), None, chains, sweeps, initial_state=state, progress=progress)
         losses = np.asarray(trace.info["loss"], dtype=np.float64)
+    loss_at_center = float(losses[half, 0])  # chain `half` starts at w*; a sweep records K where it started
     lam = llc(losses, loss_at_center, nbeta, burn_in)
     return GibbsPoint(float(nbeta), lam, heat_capacity(losses, nbeta, burn_in), None, _mixing(np.asarray(lam.per_chain), half))

@@ -207,6 +207,14 @@ def best_fit(problem: LinearProblem, widths: Sequence[int]) -> list[np.ndarray]:
     return layers
 
 
+def layer_variances(prior_var: float | Sequence[float], depth: int) -> list[float]:
+    """One prior variance per layer from one variance or a list; a ``ValueError`` unless all are positive and finite."""
+    variances = [float(prior_var)] * depth if np.ndim(prior_var) == 0 else [float(v) for v in prior_var]  # type: ignore[arg-type, union-attr]
+    if len(variances) != depth or not all(0 < v < np.inf for v in variances):
+        raise ValueError(f"prior_var must be one positive variance or one per layer ({depth}), got {prior_var!r}")
+    return variances
+
+
 class GibbsState(NamedTuple):
     position: tuple[jax.Array, ...]  # W_1, …, W_L in the sampler's basis, input first
     nbeta: jax.Array  # the inverse temperature t = nβ this chain samples at
@@ -249,9 +257,7 @@ def linear_gibbs(
     matrix per layer in the user's basis (default 0). A ladder of temperatures runs as one batch by replacing
     ``GibbsState.nbeta``."""
     depth = len(widths) - 1
-    variances = [float(prior_var)] * depth if np.ndim(prior_var) == 0 else [float(v) for v in prior_var]  # type: ignore[arg-type]
-    if len(variances) != depth or not all(0 < v < np.inf for v in variances):
-        raise ValueError(f"prior_var must be one positive variance or one per layer ({depth}), got {prior_var!r}")
+    variances = layer_variances(prior_var, depth)
     if not 0 < nbeta < np.inf:
         raise ValueError(f"nbeta must be positive and finite, got {nbeta!r}")
     shapes = [(fan_out, fan_in) for fan_in, fan_out in zip(widths[:-1], widths[1:])]
