@@ -23,7 +23,7 @@ Progress = Callable[[int, int], None]
 
 
 class Trace(NamedTuple):
-    """Per-step records of every chain, as numpy arrays of shape (chains, steps) or (chains, records)."""
+    """Per-step records of every chain, as numpy arrays of shape (chains, steps, …) or (chains, records, …)."""
 
     info: dict[str, np.ndarray]  # every field of the sampler's Info, e.g. "loss"
     records: dict[str, np.ndarray]  # what ``record`` returned every ``record_every`` steps (empty without one)
@@ -112,7 +112,7 @@ def run_chains(
         if progress is not None:
             progress(done, num_steps)
 
-    info = {field: np.concatenate([i[field] for i in infos], axis=0).T for field in infos[0]}
+    info = {field: np.moveaxis(np.concatenate([i[field] for i in infos], axis=0), 0, 1) for field in infos[0]}
     due = slice(record_every - 1, None, record_every)
-    recorded = {name: np.concatenate([r[name] for r in records], axis=0)[due].T for name in records[0]}
+    recorded = {name: np.moveaxis(np.concatenate([r[name] for r in records], axis=0)[due], 0, 1) for name in records[0]}
     return Trace(info, recorded, record_every if record is not None else None, states.position)

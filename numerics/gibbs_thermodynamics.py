@@ -14,6 +14,7 @@ an R-hat above 1.05; such numbers are reported, never averaged in silently.
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Sequence
@@ -44,6 +45,7 @@ MAX_N = 1e12
 MAX_SWEEPS = 1_000_000
 MAX_CHAINS = 1_024
 MAX_BATCH_BYTES = 2**30  # state bytes of one vmapped batch of chains (rungs beyond it run in turn)
+RECORDS = 100  # records of the tracked product diagonal per chain (every sweeps // RECORDS sweeps)
 
 
 class GibbsPoint(NamedTuple):
@@ -54,6 +56,7 @@ class GibbsPoint(NamedTuple):
     heat_capacity: Estimate  # n²·Var_n[K]
     excess_free_energy: Estimate | None  # F(n) − n·L0, sampling error in stderr; quadrature error in diagnostics
     mixing: dict[str, Any]  # prior-started vs best-fit-started chains: means, z, agree
+    product_diagonal: tuple[np.ndarray, np.ndarray] | None = None  # E_n[(W_L⋯W_1)_ii], i < track, and its SEs
 
     @property
     def healthy(self) -> bool:
@@ -80,6 +83,10 @@ class GibbsPoint(NamedTuple):
             "heat_capacity": self.heat_capacity.as_dict(),
             "excess_free_energy": None if fe is None else {**fe.as_dict(), "quadrature_error": fe.diagnostics["quadrature_error"]},
             "mixing": self.mixing,
+            "product_diagonal": None if self.product_diagonal is None else {
+                "value": self.product_diagonal[0].tolist(), "stderr": self.product_diagonal[1].tolist(),
+                "kind": "sampled (exact kernel); standard error across chains",
+            },
             "healthy": self.healthy,
             "warnings": self.warnings(),
             "kind": "sampled (exact kernel)",
@@ -144,6 +151,20 @@ def _prior_draws(key: jax.Array, widths: Sequence[int], variances: Sequence[floa
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _diagonal_recorder(track: int):
+    """record(key, layers) → {"diagonal": (W_L⋯W_1)_ii for i < track}, at O(track·width) per layer, never the
+    full product."""
+
+    def record(key: jax.Array, layers: tuple[jax.Array, ...]) -> dict[str, jax.Array]:
+        below = layers[0][:, :track]
+        for w in layers[1:-1]:
+            below = w @ below
+        return {"diagonal": jnp.sum(layers[-1][:track] * below.T, axis=1)}
+
+    return record
+
+
 def _mixing(values: np.ndarray, half: int) -> dict[str, Any]:
     prior, fit = values[:half], values[half:]
     se = lambda x: float(np.std(x, ddof=1) / np.sqrt(len(x))) if len(x) > 1 else float("nan")  # noqa: E731
@@ -166,6 +187,7 @@ def gibbs_thermodynamics(
     burn_in: int | None = None,
     free_energy: bool = True,
     per_decade: int = 4,
+    track: int = 0,
     seed: int = 0,
     progress: Progress | None = None,
 ) -> GibbsResult:
@@ -175,6 +197,10 @@ def gibbs_thermodynamics(
 
     ``chains`` (even, ≥ 4) chains per rung, half from prior draws and half from the best fit; ``sweeps`` Gibbs
     sweeps each, of which the first ``burn_in`` (default half) are discarded. ``seed`` fixes every draw.
+
+    ``track`` > 0 (a population problem in its singular basis, where T = diag(s)) also records, every
+    :data:`RECORDS`-th of the sweeps, the first ``track`` diagonal entries of the product W_L⋯W_1: their posterior
+    means (a singular direction i is "switched on" when E_n[W_ii] approaches s_i) with standard errors across chains.
     """
     sizes = check_widths(widths, problem)
     depth = len(sizes) - 1
@@ -188,6 +214,12 @@ def gibbs_thermodynamics(
     if isinstance(burn_in, bool) or not isinstance(burn_in, (int, np.integer)) or not 0 <= burn_in <= sweeps - 4:
         raise ValueError(f"burn_in must be an integer from 0 to sweeps − 4 = {sweeps - 4}, got {burn_in!r}")
     variances = layer_variances(prior_var, depth)
+    if isinstance(track, bool) or not isinstance(track, (int, np.integer)) or not 0 <= track <= min(sizes[0], sizes[-1]):
+        raise ValueError(f"track must be an integer from 0 to min(inputs, outputs) = {min(sizes[0], sizes[-1])}, got {track!r}")
+    if track and not problem.diagonal:
+        raise ValueError("track needs a population problem in its singular basis (population_problem with reduce=True)")
+    every = max(1, sweeps // RECORDS)
+    record = _diagonal_recorder(track) if track else None
 
     started = time.perf_counter()
     with jax.enable_x64(True):
@@ -200,6 +232,7 @@ def gibbs_thermodynamics(
         per_chain_bytes = 8 * sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) * 4  # state, draw and temporaries
         group = max(1, MAX_BATCH_BYTES // (per_chain_bytes * chains))
         losses: list[np.ndarray] = []
+        diagonals: list[np.ndarray] = []
         total = len(ladder) * sweeps
         for start in range(0, len(ladder), group):
             rungs = ladder[start : start + group]
@@ -212,8 +245,12 @@ def gibbs_thermodynamics(
             nbetas = jnp.repeat(jnp.asarray(rungs), chains)
             done_before = start * sweeps
             report = None if progress is None else (lambda done, _, before=done_before, width=len(rungs): progress(before + done * width, total))
-            trace = run_chains(sampler, key, None, len(rungs) * chains, sweeps, initial_state=GibbsState(layers, nbetas), progress=report)
+            trace = run_chains(sampler, key, None, len(rungs) * chains, sweeps, initial_state=GibbsState(layers, nbetas), progress=report,
+                               record=record, record_every=every if track else None)  # fmt: skip
             losses.extend(np.asarray(trace.info["loss"], dtype=np.float64).reshape(len(rungs), chains, sweeps))
+            if track:
+                kept = np.asarray(trace.records["diagonal"], dtype=np.float64)[:, burn_in // every :]
+                diagonals.extend(kept.mean(axis=1).reshape(len(rungs), chains, track))
     seconds = time.perf_counter() - started
 
     lambdas, capacities, mixings = [], [], []
@@ -223,12 +260,13 @@ def gibbs_thermodynamics(
         capacities.append(heat_capacity(loss, t, burn_in))
         mixings.append(_mixing(np.asarray(lam.per_chain), half))
     excess = excess_free_energy(ladder, lambdas, e0 - l0) if free_energy else [None] * len(ladder)
+    diagonal = [(d.mean(axis=0), d.std(axis=0, ddof=1) / math.sqrt(chains)) for d in diagonals] if track else [None] * len(ladder)
     points = [
-        GibbsPoint(t, lambdas[k], capacities[k], excess[k], mixings[k]) for k, t in enumerate(ladder) if t in set(requested)
+        GibbsPoint(t, lambdas[k], capacities[k], excess[k], mixings[k], diagonal[k]) for k, t in enumerate(ladder) if t in set(requested)
     ]
     settings = {
         "widths": sizes, "prior_var": variances, "chains": chains, "sweeps": sweeps, "burn_in": burn_in,
-        "free_energy": free_energy, "per_decade": per_decade if free_energy else None, "seed": seed,
+        "free_energy": free_energy, "per_decade": per_decade if free_energy else None, "seed": seed, "track": track,
         "starts": f"{half} chains from prior draws, {half} from a best fit", "dtype": "float64",
     }  # fmt: skip
     return GibbsResult(points, l0, e0, [float(t) for t in ladder], settings, seconds, len(ladder) * chains * sweeps / seconds)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import mpmath
 
@@ -154,3 +154,131 @@ def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
     mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
     return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
+
+
+class Boundary(NamedTuple):
+    """Where a curve crosses a level between grid points ``bracket`` = (n_k, n_(k+1)): ``n`` by linear interpolation in
+    log n, and [low, high] the crossings of the curve shifted by ±2 standard errors (the sampling uncertainty; exact
+    values have none). The bracket bounds the crossing of a curve that is monotone between the grid points."""
+
+    n: float
+    low: float
+    high: float
+    bracket: tuple[float, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "low": self.low, "high": self.high, "bracket": list(self.bracket)}
+
+    def __str__(self) -> str:
+        sampled = "" if self.low == self.high else f"±2 se {self.low:.3g}–{self.high:.3g}, "
+        return f"{self.n:.3g} ({sampled}grid {self.bracket[0]:.3g}–{self.bracket[1]:.3g})"
+
+
+class Window(NamedTuple):
+    """A run of n where a prediction holds; a missing boundary (None) means the run reaches the grid's edge."""
+
+    start: Boundary | None
+    end: Boundary | None
+    first: float  # the first and last grid points inside
+    last: float
+
+    @property
+    def decades(self) -> float:
+        """log10(end/start) with the edge of the grid for a missing boundary (a lower bound then)."""
+        low = self.start.n if self.start else self.first
+        high = self.end.n if self.end else self.last
+        return math.log10(high / low)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"start": None if self.start is None else self.start.as_dict(), "end": None if self.end is None else self.end.as_dict(),
+                "first_inside": self.first, "last_inside": self.last, "decades": self.decades}  # fmt: skip
+
+    def __str__(self) -> str:
+        start = f"n = {self.start}" if self.start else f"the grid's start (n ≤ {self.first:.3g})"
+        end = f"n = {self.end}" if self.end else f"the grid's end (n ≥ {self.last:.3g})"
+        return f"from {start} to {end}"
+
+
+def crossing(ns: Sequence[float], excess: Sequence[float], errors: Sequence[float], k: int) -> Boundary:
+    """Where ``excess`` (± ``errors``, its standard errors; zeros for exact values) crosses zero between grid points
+    k and k+1 of ``ns``, whose signs differ (:class:`Boundary`)."""
+    la, lb = math.log(ns[k]), math.log(ns[k + 1])
+
+    def at(a: float, b: float) -> float:
+        if a == b:
+            return 0.5
+        return min(1.0, max(0.0, a / (a - b)))
+
+    central = at(excess[k], excess[k + 1])
+    shifted = [at(excess[k] + s * errors[k], excess[k + 1] + s * errors[k + 1]) for s in (-2.0, 2.0)]
+    low, high = min(shifted + [central]), max(shifted + [central])
+    to_n = lambda u: math.exp(la + u * (lb - la))  # noqa: E731
+    return Boundary(to_n(central), to_n(low), to_n(high), (float(ns[k]), float(ns[k + 1])))
+
+
+def windows(ns: Sequence[float], misfit: Sequence[float], stderr: Sequence[float] | None, tolerance: float) -> list[Window]:
+    """The runs of an increasing grid where |misfit| ≤ ``tolerance`` (misfit = (truth − prediction)/λ), each
+    boundary interpolated in log n with its interval (:class:`Boundary`); ``stderr`` of the misfit (None: exact)."""
+    errors = [0.0] * len(ns) if stderr is None else [float(e) for e in stderr]
+    excess = [abs(m) - tolerance for m in misfit]
+    inside = [e <= 0 for e in excess]
+    runs, k = [], 0
+    while k < len(ns):
+        if not inside[k]:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(ns) and inside[j + 1]:
+            j += 1
+        start = crossing(ns, excess, errors, k - 1) if k > 0 else None
+        end = crossing(ns, excess, errors, j) if j + 1 < len(ns) else None
+        runs.append(Window(start, end, float(ns[k]), float(ns[j])))
+        k = j + 1
+    return runs
+
+
+class Slope(NamedTuple):
+    """A fitted slope with its standard error and ``confidence`` interval (None when it cannot be estimated)."""
+
+    value: float
+    stderr: float | None
+    interval: tuple[float, float] | None
+    points: int
+    confidence: float = 0.95
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "stderr": self.stderr, "interval": None if self.interval is None else list(self.interval),
+                "points": self.points, "confidence": self.confidence, "kind": "fitted"}  # fmt: skip
+
+    def __str__(self) -> str:
+        if self.interval is None:
+            return f"{self.value:.3f} (no interval: {self.points} points)"
+        return f"{self.value:.3f} ({self.confidence:.0%} CI {self.interval[0]:.3f} to {self.interval[1]:.3f})"
+
+
+def fit_slope(xs: Sequence[float], ys: Sequence[float], stderr: Sequence[float] | None = None, confidence: float = 0.95) -> Slope | None:
+    """Weighted least-squares slope of ``ys`` on ``xs`` (weights 1/stderr² when given) with its interval: from the
+    standard errors, widened by the residual scatter when it exceeds them (reduced χ² > 1), Student-t on
+    (points − 2) degrees of freedom when there are any, else normal. None below two points."""
+    import numpy as np
+    from scipy import stats
+
+    x, y = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+    if len(x) < 2 or np.ptp(x) == 0:
+        return None
+    weighted = stderr is not None and all(float(e) > 0 for e in stderr)
+    w = 1 / np.asarray(stderr, dtype=float) ** 2 if weighted else np.ones_like(x)
+    mx = np.sum(w * x) / np.sum(w)
+    sxx = np.sum(w * (x - mx) ** 2)
+    slope = float(np.sum(w * (x - mx) * (y - np.sum(w * y) / np.sum(w))) / sxx)
+    dof = len(x) - 2
+    residuals = y - (np.sum(w * y) / np.sum(w) + slope * (x - mx))
+    if weighted:
+        chi2 = float(np.sum(w * residuals**2) / dof) if dof > 0 else 1.0
+        se = math.sqrt(max(1.0, chi2) / float(sxx))
+    elif dof > 0:
+        se = math.sqrt(float(np.sum(residuals**2)) / dof / sxx)
+    else:
+        return Slope(slope, None, None, len(x), confidence)
+    quantile = stats.t.ppf(0.5 + confidence / 2, dof) if dof > 0 else stats.norm.ppf(0.5 + confidence / 2)
+    return Slope(slope, se, (float(slope - quantile * se), float(slope + quantile * se)), len(x), confidence)

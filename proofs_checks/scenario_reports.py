@@ -132,35 +132,6 @@ def gap_report(
     return Report("slt-verifier: the gap scenario", summary, data, findings, tables, figures, settings)
 
 
-def lora_report(d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6), tolerance: float = 0.05,
-                seed: int = 0, progress: Progress = None, executor: Any = None) -> Report:  # fmt: skip
-    result = scenarios.lora_powerlaw(d, alpha, sizes, tolerance=tolerance, seed=seed, progress=progress, executor=executor)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.errorbar([p.n for p in result.curve], [p.lambda_eff.value for p in result.curve], [2 * p.lambda_eff.stderr for p in result.curve],
-                fmt="o-", label="Gibbs λ_eff ± 2 se")  # fmt: skip
-    ax.errorbar([p.n for p in result.curve], [p.heat_capacity.value for p in result.curve], [2 * p.heat_capacity.stderr for p in result.curve],
-                fmt="s--", alpha=0.6, label="Gibbs C ± 2 se")  # fmt: skip
-    marks = sorted({0, d // 8, d // 4, d // 2, min(d, result.hidden)})
-    for i0 in marks:
-        ax.axhline(float(result.truncations[i0].lam), color="grey", lw=0.6, ls=":")
-        ax.text(result.curve[0].n, float(result.truncations[i0].lam), f" i0 = {i0}", fontsize=7, va="bottom")
-    ax.set_xscale("log"), ax.set_xlabel("n"), ax.set_ylabel("λ_eff(n)"), ax.legend(fontsize=7)
-    ax.set_title(f"lora-powerlaw: s_i = i^-{alpha:g}, d = {d}; dotted: truncated SLT λ(i0)", fontsize=8)
-    columns = [Column("n", ""), Column("λ_eff ± se", "sampled"), Column("C ± se", "sampled"), Column("best i0", ""),
-               Column("λ_SLT,i0(n)", "asymptotic"), Column("misfit", "")]  # fmt: skip
-    rows = [[f"{p.n:.3g}", f"{p.lambda_eff.value:.4g} ± {p.lambda_eff.stderr:.2g}", f"{p.heat_capacity.value:.4g} ± {p.heat_capacity.stderr:.2g}",
-             str(b["i0"]), f"{b['lambda_slt']:.4g}", f"{b['relative_misfit']:.2%}"] for p, b in zip(result.curve, result.best)]  # fmt: skip
-    answer = ("yes, at " + ", ".join(f"n = {f['n']:.3g} (i0 = {f['i0']})" for f in result.first_order)) if result.first_order else "no"
-    findings = [f"Is the truncated SLT free energy right to first order (level within {tolerance:.0%} and a plateau) anywhere in the grid? {answer}.",
-                f"λ_eff(n) grows like n^{result.growth_exponent:.3f} over the grid (a plateau would be 0).",
-                f"The smallest singular value is s_d = {d ** -alpha:.3g}, invisible below n ~ 1/s_d² = {d ** (2 * alpha):.3g}."]  # fmt: skip
-    settings = {"d": d, "hidden": result.hidden, "alpha": alpha, "n": list(sizes), "tolerance": tolerance, "seed": seed,
-                "gibbs": {"chains": 8, "steps": 2000, "burn_in": 400}}  # fmt: skip
-    summary = f"A {d}×{result.hidden}×{d} linear model whose target has singular values s_i = i^(−{alpha:g}): which truncation of the spectrum, if any, does SLT describe?"
-    return Report("slt-verifier: the lora-powerlaw scenario", summary, {"scenario": "lora-powerlaw", **result.as_dict()}, findings,
-                  [Table("sampled λ_eff(n) against the best truncation", columns, rows)], [(fig, "λ_eff(n), C(n) and truncated SLT values.")], settings)  # fmt: skip
-
-
 def dimension_report(dims: Sequence[int] = (4, 8, 16, 32), alpha: float = 0.4, tolerance: float = 0.05, seed: int = 0,
                      progress: Progress = None, executor: Any = None) -> Report:  # fmt: skip
     results = scenarios.dimension(dims, alpha, tolerance=tolerance, seed=seed, progress=progress, executor=executor)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, compare, free_energy, gibbs, llc, regress, report, rlct, sweep, volume
+from proofs_checks.cli import certify, check, compare, free_energy, gibbs, llc, lora, regress, report, rlct, sweep, volume
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -27,7 +27,8 @@ app.add_typer(gibbs.app, name="gibbs")
 app.command("regress")(regress.regress)
 app.command("check")(check.check)
 app.add_typer(compare.app, name="compare")
-app.command("report")(report.report)
+app.command("lora")(lora.lora)
+app.add_typer(report.app, name="report")
 app.command("sweep")(sweep.sweep)
 
 

@@ -3,10 +3,8 @@
 - ``gap``: a 2×1×2 linear model with target singular values (s, 0): exact λ_eff(n) (``theory``) and,
   when asked, the same curve sampled by exact Gibbs (``numerics``), against the rank-1 and rank-0 SLT
   predictions; n* as a function of s (expected ~1/s²). Its polynomial side, x²y² + s²x², is exact too.
-- ``lora_powerlaw``: a d×H×d linear model whose target has singular values s_i = i^(−α): sampled λ_eff(n)
-  against every truncated SLT prediction (s_i → 0 for i > i0, λ(i0) of reduced-rank regression): per n the
-  best truncation and its misfit, whether any (n, i0) is right to first order, and the growth exponent of
-  λ_eff(n), which a power law keeps away from any plateau.
+- ``lora`` (its own module, :mod:`proofs_checks.scenarios.lora`): a d_in × r × d_out linear model with r < d (a
+  LoRA factorisation) whose target has a power-law or a user's spectrum, against every truncated SLT prediction.
 - ``dimension``: the same spectrum at growing d, and how n* (the first n where λ_eff is within δ of the
   full-rank λ) grows with d.
 The sampled curves use ``two_layer_gibbs`` (both conditionals Gaussian, no step size): λ_eff(n) = n·E_n[K]
@@ -103,65 +101,6 @@ def power_law(d: int, alpha: float) -> np.ndarray:
     if d < 1 or not alpha > 0:
         raise ValueError(f"need d ≥ 1 and α > 0, got d={d}, α={alpha}")
     return np.arange(1, d + 1, dtype=float) ** -alpha
-
-
-@dataclass(frozen=True)
-class PowerLawResult:
-    d: int
-    hidden: int
-    alpha: float
-    curve: list[SampledPoint]
-    truncations: list[theory.LearningCoefficient]  # λ(i0) for i0 = 0..min(d, hidden)
-    best: list[dict[str, Any]]  # per n: best i0, its λ_SLT(n) and the relative misfit
-    first_order: list[dict[str, Any]]  # the (n, i0) where the truncated SLT is right to first order
-    growth_exponent: float  # slope of log λ_eff against log n
-    tolerance: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "d": self.d, "hidden": self.hidden, "alpha": self.alpha, "tolerance": self.tolerance,
-            "curve": [p.as_dict() for p in self.curve],
-            "truncations": [{"i0": i, "lambda": str(lc.lam), "multiplicity": lc.multiplicity} for i, lc in enumerate(self.truncations)],
-            "best_truncation": self.best, "first_order": self.first_order,
-            "any_first_order": bool(self.first_order), "growth_exponent": self.growth_exponent,
-        }  # fmt: skip
-
-
-def lora_powerlaw(
-    d: int = 64, alpha: float = 0.4, sizes: Sequence[float] = (1e1, 1e2, 1e3, 1e4, 1e5, 1e6), hidden: int | None = None,
-    tolerance: float = 0.05, seed: int = 0, chains: int = 8, steps: int = 2000, progress: Progress | None = None,
-    executor: Any = None,
-) -> PowerLawResult:  # fmt: skip
-    """The ``lora-powerlaw`` scenario (see the module docstring).
-
-    The best truncation at n minimises |λ_eff(n) − λ_SLT,i0(n)|/λ(i0). It is "right to first order" when
-    that misfit is ≤ δ (plus 2 standard errors) *and* λ_eff is locally flat, |Δλ_eff/Δlog n| ≤ δ·λ(i0) to
-    its grid neighbours: F(n) ≈ λ(i0)·log n needs both the level and the plateau.
-    """
-    hidden = d if hidden is None else hidden
-    spectrum = power_law(d, alpha)
-    if progress:
-        progress(f"Gibbs at {len(sizes)} values of n")
-    specs = [{"task": "two-layer-gibbs", "singular_values": spectrum.tolist(), "inputs": d, "hidden": hidden, "outputs": d,
-              "n": float(n), "seed": seed + k, "chains": chains, "steps": steps} for k, n in enumerate(sizes)]  # fmt: skip
-    curve = [SampledPoint.from_dict(r) for r in _run(specs, executor)]
-    top = min(d, hidden)
-    truncations = [theory.reduced_rank(d, d, hidden, i0) for i0 in range(top + 1)]
-    values = [p.lambda_eff.value for p in curve]
-    logs = [math.log(float(n)) for n in sizes]
-    best, first_order = [], []
-    for index, point in enumerate(curve):
-        predictions = [float(theory.slt_lambda_eff(lc, point.n)) for lc in truncations]
-        misfits = [abs(point.lambda_eff.value - p) / float(lc.lam) if lc.lam > 0 else math.inf for p, lc in zip(predictions, truncations)]
-        i0 = int(np.argmin(misfits))
-        best.append({"n": point.n, "i0": i0, "lambda_slt": predictions[i0], "relative_misfit": misfits[i0]})
-        slopes = [abs(values[j] - values[index]) / abs(logs[j] - logs[index]) for j in (index - 1, index + 1) if 0 <= j < len(curve)]
-        lam = float(truncations[i0].lam)
-        level = abs(point.lambda_eff.value - predictions[i0]) <= tolerance * lam + 2 * point.lambda_eff.stderr
-        if lam > 0 and level and all(slope <= tolerance * lam for slope in slopes):
-            first_order.append({"n": point.n, "i0": i0, "lambda": str(truncations[i0].lam)})
-    growth = float(np.polyfit(logs, np.log(np.maximum(values, 1e-12)), 1)[0])
-    return PowerLawResult(d, hidden, alpha, curve, truncations, best, first_order, growth, tolerance)
 
 
 def dimension(
