@@ -14,7 +14,11 @@ resembles (a target's small singular values set to zero). The regime criterion, 
 - **crossover** otherwise (between the two, including the overshoot of λ_eff near n ~ few/s²).
 
 n* is the first grid point from which every later point is in the SLT regime ("not reached in the grid"
-when the last point is not). The O(1) remainder F(n) − (n·L0 + λ log n − (m−1) log log n) is reported
+when the last point is not); ``Comparison.crossover`` places it between that grid point and the one before,
+interpolating the criterion's margin |λ_eff − λ_SLT| − δ·λ linearly in log n (:func:`crossing`; the grid bracket
+bounds it). For sampled curves, :func:`windows` gives every run of n where a prediction holds, each boundary with
+the interval of the crossings of the curve shifted by ±2 standard errors, and :func:`fit_slope` fits slopes with
+confidence intervals (weighted least squares; Student-t). The O(1) remainder F(n) − (n·L0 + λ log n − (m−1) log log n) is reported
 per point: in the SLT regime it settles to SLT's unpredicted constant.
 """
 
@@ -30,6 +34,41 @@ import mpmath
 import theory
 
 SLT, CROSSOVER, PRE_ASYMPTOTIC = "SLT regime", "crossover", "pre-asymptotic"
+
+
+class Boundary(NamedTuple):
+    """Where a curve crosses a level between grid points ``bracket`` = (n_k, n_(k+1)): ``n`` by linear interpolation in
+    log n, and [low, high] the crossings of the curve shifted by ±2 standard errors (the sampling uncertainty; exact
+    values have none). The bracket bounds the crossing of a curve that is monotone between the grid points."""
+
+    n: float
+    low: float
+    high: float
+    bracket: tuple[float, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "low": self.low, "high": self.high, "bracket": list(self.bracket)}
+
+    def __str__(self) -> str:
+        sampled = "" if self.low == self.high else f"±2 se {self.low:.3g}–{self.high:.3g}, "
+        return f"{self.n:.3g} ({sampled}grid {self.bracket[0]:.3g}–{self.bracket[1]:.3g})"
+
+
+def crossing(ns: Sequence[float], excess: Sequence[float], errors: Sequence[float], k: int) -> Boundary:
+    """Where ``excess`` (± ``errors``, its standard errors; zeros for exact values) crosses zero between grid points
+    k and k+1 of ``ns``, whose signs differ (:class:`Boundary`)."""
+    la, lb = math.log(ns[k]), math.log(ns[k + 1])
+
+    def at(a: float, b: float) -> float:
+        if a == b:
+            return 0.5
+        return min(1.0, max(0.0, a / (a - b)))
+
+    central = at(excess[k], excess[k + 1])
+    shifted = [at(excess[k] + s * errors[k], excess[k + 1] + s * errors[k + 1]) for s in (-2.0, 2.0)]
+    low, high = min(shifted + [central]), max(shifted + [central])
+    to_n = lambda u: math.exp(la + u * (lb - la))  # noqa: E731
+    return Boundary(to_n(central), to_n(low), to_n(high), (float(ns[k]), float(ns[k + 1])))
 
 
 @dataclass(frozen=True)
@@ -58,6 +97,7 @@ class Comparison:
     apparent: theory.LearningCoefficient | None
     tolerance: float
     n_star: mpmath.mpf | None  # None: the SLT regime is not reached in the grid
+    crossover: Boundary | None = None  # n* between the grid points around it (None: not reached, or at the grid's start)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +105,7 @@ class Comparison:
             "apparent": None if self.apparent is None else self.apparent.as_dict(),
             "tolerance": self.tolerance,
             "n_star": None if self.n_star is None else mpmath.nstr(self.n_star, 8),
+            "crossover": None if self.crossover is None else {**self.crossover.as_dict(), "kind": "interpolated in log n between exact points"},
             "rows": [r.as_dict() for r in self.rows],
             "kinds": {
                 "free_energy, lambda_eff, heat_capacity": "arbitrary precision",
@@ -131,7 +172,11 @@ def compare(
         for i, (p, pred, label) in enumerate(zip(points, predicted, labels))
     ]
     index = crossover_index(labels)
-    return Comparison(rows, truth, apparent, tolerance, None if index is None else sizes[index])
+    boundary = None
+    if index:  # the SLT criterion's margin |λ_eff − λ_SLT| − δ·λ changes sign between index − 1 and index
+        margin = [abs(float(p.lambda_eff) - float(q)) - tolerance * _lam(truth) for p, q in zip(points, predicted)]
+        boundary = crossing([float(n) for n in sizes], margin, [0.0] * len(sizes), index - 1)
+    return Comparison(rows, truth, apparent, tolerance, None if index is None else sizes[index], boundary)
 
 
 MAX_GRID_N = 1e12  # the exact two-layer engine's reach at the default precision
@@ -145,33 +190,6 @@ def log_grid(low: float, high: float, per_decade: int) -> list[str]:
         raise ValueError(f"need 1 < low < high ≤ {MAX_GRID_N:g} and 1 ≤ per_decade ≤ {MAX_PER_DECADE}, got {low}, {high}, {per_decade}")
     count = round(math.log10(high / low) * per_decade)
     return [mpmath.nstr(mpmath.mpf(low) * mpmath.mpf(10) ** (mpmath.mpf(k) / per_decade), 6) for k in range(count + 1)]
-
-
-def loglog_slope(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    """Least-squares slope of log y against log x (how n* grows with 1/s or d); None below two points."""
-    if len(xs) < 2:
-        return None
-    lx, ly = [math.log(x) for x in xs], [math.log(y) for y in ys]
-    mx, my = sum(lx) / len(lx), sum(ly) / len(ly)
-    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sum((a - mx) ** 2 for a in lx)
-
-
-class Boundary(NamedTuple):
-    """Where a curve crosses a level between grid points ``bracket`` = (n_k, n_(k+1)): ``n`` by linear interpolation in
-    log n, and [low, high] the crossings of the curve shifted by ±2 standard errors (the sampling uncertainty; exact
-    values have none). The bracket bounds the crossing of a curve that is monotone between the grid points."""
-
-    n: float
-    low: float
-    high: float
-    bracket: tuple[float, float]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "low": self.low, "high": self.high, "bracket": list(self.bracket)}
-
-    def __str__(self) -> str:
-        sampled = "" if self.low == self.high else f"±2 se {self.low:.3g}–{self.high:.3g}, "
-        return f"{self.n:.3g} ({sampled}grid {self.bracket[0]:.3g}–{self.bracket[1]:.3g})"
 
 
 class Window(NamedTuple):
@@ -197,23 +215,6 @@ class Window(NamedTuple):
         start = f"n = {self.start}" if self.start else f"the grid's start (n ≤ {self.first:.3g})"
         end = f"n = {self.end}" if self.end else f"the grid's end (n ≥ {self.last:.3g})"
         return f"from {start} to {end}"
-
-
-def crossing(ns: Sequence[float], excess: Sequence[float], errors: Sequence[float], k: int) -> Boundary:
-    """Where ``excess`` (± ``errors``, its standard errors; zeros for exact values) crosses zero between grid points
-    k and k+1 of ``ns``, whose signs differ (:class:`Boundary`)."""
-    la, lb = math.log(ns[k]), math.log(ns[k + 1])
-
-    def at(a: float, b: float) -> float:
-        if a == b:
-            return 0.5
-        return min(1.0, max(0.0, a / (a - b)))
-
-    central = at(excess[k], excess[k + 1])
-    shifted = [at(excess[k] + s * errors[k], excess[k + 1] + s * errors[k + 1]) for s in (-2.0, 2.0)]
-    low, high = min(shifted + [central]), max(shifted + [central])
-    to_n = lambda u: math.exp(la + u * (lb - la))  # noqa: E731
-    return Boundary(to_n(central), to_n(low), to_n(high), (float(ns[k]), float(ns[k + 1])))
 
 
 def windows(ns: Sequence[float], misfit: Sequence[float], stderr: Sequence[float] | None, tolerance: float) -> list[Window]:
@@ -258,8 +259,9 @@ class Slope(NamedTuple):
 
 def fit_slope(xs: Sequence[float], ys: Sequence[float], stderr: Sequence[float] | None = None, confidence: float = 0.95) -> Slope | None:
     """Weighted least-squares slope of ``ys`` on ``xs`` (weights 1/stderr² when given) with its interval: from the
-    standard errors, widened by the residual scatter when it exceeds them (reduced χ² > 1), Student-t on
-    (points − 2) degrees of freedom when there are any, else normal. None below two points."""
+    standard errors, widened by the residual scatter when it exceeds them (reduced χ² > 1), with normal quantiles;
+    without standard errors, from the residual scatter with Student-t quantiles on (points − 2) degrees of freedom
+    (no interval from two points). None below two points."""
     import numpy as np
     from scipy import stats
 
@@ -280,5 +282,6 @@ def fit_slope(xs: Sequence[float], ys: Sequence[float], stderr: Sequence[float] 
         se = math.sqrt(float(np.sum(residuals**2)) / dof / sxx)
     else:
         return Slope(slope, None, None, len(x), confidence)
-    quantile = stats.t.ppf(0.5 + confidence / 2, dof) if dof > 0 else stats.norm.ppf(0.5 + confidence / 2)
+    # known standard errors: normal quantiles (the scatter already widened se); estimated scatter: Student-t
+    quantile = stats.norm.ppf(0.5 + confidence / 2) if weighted else stats.t.ppf(0.5 + confidence / 2, dof)
     return Slope(slope, se, (float(slope - quantile * se), float(slope + quantile * se)), len(x), confidence)

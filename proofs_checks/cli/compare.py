@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import mpmath
 import typer
 
 from proofs_checks.cli._common import UserError, emit, float_list, progress_bar, stdout, user_errors
-from proofs_checks.comparison import log_grid, loglog_slope
+from proofs_checks.comparison import fit_slope, log_grid
 from theory.precision import check_dps
 
 app = typer.Typer(help="Where the SLT prediction describes exact finite-n values, and where it breaks.", no_args_is_help=True)
@@ -43,15 +44,16 @@ def gap(
             with user_errors():
                 results.append(scenarios.gap(value, sizes, tolerance, dps)[0])
             bar.advance(task)
-    n_stars = [None if c.n_star is None else float(c.n_star) for c in results]
+    n_stars = [None if c.n_star is None else (c.crossover.n if c.crossover else float(c.n_star)) for c in results]
     reached = [(1 / v, n) for v, n in zip(s_values, n_stars) if n is not None]
-    slope = loglog_slope([x for x, _ in reached], [n for _, n in reached])
+    fitted = fit_slope([math.log(x) for x, _ in reached], [math.log(n) for _, n in reached])
     payload = {
         "scenario": "gap",
         "model": {"inputs": 2, "hidden": 1, "outputs": 2, "prior_var": 1},
         "digits": dps,
         "by_s": [{"s": v, **c.as_dict()} for v, c in zip(s_values, results)],
-        "n_star_slope": slope,
+        "n_star_slope": None if fitted is None else fitted.value,
+        "n_star_slope_fit": None if fitted is None else fitted.as_dict(),
         "n_star_slope_expected": 2,
     }
 
@@ -62,15 +64,15 @@ def gap(
             f"for s > 0, apparent λ = {apparent.lam} (m = {apparent.multiplicity}) for s = 0; δ = {tolerance:g}"
         )
         for value, c in zip(s_values, results):
-            star = "not reached in the grid" if c.n_star is None else mpmath.nstr(c.n_star, 4)
+            star = "not reached in the grid" if c.n_star is None else str(c.crossover or mpmath.nstr(c.n_star, 4))
             stdout.print(f"  s = {value:g}: n* = {star}   (1/s² = {1 / value**2:.4g})")
             for row in c.rows:
                 stdout.print(
                     f"    n = {mpmath.nstr(row.n, 4):>9}  λ_eff = {mpmath.nstr(row.exact.lambda_eff, 6):>9}  "
                     f"λ_SLT = {mpmath.nstr(row.slt_lambda_eff, 4):>6}  C = {mpmath.nstr(row.exact.heat_capacity, 6):>9}  {row.regime}"
                 )
-        if slope is not None:
-            stdout.print(f"  slope of log n* against log(1/s): {slope:.2f} (SLT's picture: 2)")
+        if fitted is not None:
+            stdout.print(f"  slope of log n* against log(1/s): {fitted} (fitted, n* interpolated in log n; SLT's picture: 2)")
         stdout.print(f"  (λ_eff, C exact to {dps} digits; λ_SLT = λ − (m−1)/log n asymptotic)")
 
     emit(payload, as_json, render)

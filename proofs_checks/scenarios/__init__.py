@@ -24,7 +24,7 @@ import numpy as np
 
 import numerics
 import theory
-from proofs_checks.comparison import Comparison, compare
+from proofs_checks.comparison import Comparison, compare, crossing
 
 Progress = Callable[[str], None]
 
@@ -109,7 +109,8 @@ def dimension(
     executor: Any = None,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """The ``dimension`` scenario: for each d (hidden = d), n* = the first n of the grid from which the sampled
-    λ_eff stays within δ·λ + 2·se of the full-rank λ = d²/2 (None when not reached in the grid)."""
+    λ_eff stays within δ·λ + 2·se of the full-rank λ = d²/2 (None when not reached in the grid), and ``crossover``:
+    where |λ_eff − λ| − δ·λ changes sign between the grid point before n* and n* (interpolated in log n, ±2 se)."""
     results = []
     for d in dims:
         spectrum = power_law(d, alpha)
@@ -120,12 +121,15 @@ def dimension(
                   "n": float(n), "seed": seed + 100 * d + k, "chains": chains, "steps": steps} for k, n in enumerate(sizes)]  # fmt: skip
         curve = [SampledPoint.from_dict(r) for r in _run(specs, executor)]
         ok = [abs(p.lambda_eff.value - float(full.lam)) <= tolerance * float(full.lam) + 2 * p.lambda_eff.stderr for p in curve]
-        star = None
+        star, boundary = None, None
         if ok and ok[-1]:
             index = len(ok) - 1
             while index > 0 and ok[index - 1]:
                 index -= 1
             star = float(sizes[index])
-        results.append({"d": d, "lambda": str(full.lam), "smallest_s": float(spectrum[-1]), "n_star": star,
+            if index:
+                margin = [abs(p.lambda_eff.value - float(full.lam)) - tolerance * float(full.lam) for p in curve]
+                boundary = crossing([float(n) for n in sizes], margin, [p.lambda_eff.stderr for p in curve], index - 1).as_dict()
+        results.append({"d": d, "lambda": str(full.lam), "smallest_s": float(spectrum[-1]), "n_star": star, "crossover": boundary,
                         "curve": [p.as_dict() for p in curve]})  # fmt: skip
     return results

@@ -356,7 +356,7 @@ def visibility(curve: Curve, model: LoraModel) -> list[Threshold]:
 
 
 class Exponent(NamedTuple):
-    """The local exponent d log(λ_eff − n·L0)/d log n fitted over one decade."""
+    """The local exponent d log(λ_eff − n·L0)/d log n fitted over a run of points spanning about a decade."""
 
     low: float
     high: float
@@ -373,23 +373,22 @@ class Exponent(NamedTuple):
 
 
 def local_exponents(curve: Curve) -> list[Exponent]:
-    """Per decade [10^k, 10^(k+1)] of the grid, the weighted fit of log(λ_eff − n·L0) on log n over its healthy
-    points (both ends included), standard errors by the delta method."""
+    """d log(λ_eff − n·L0)/d log n over successive runs of healthy points that each span a decade (a run ends at the
+    first point at least ten times its start, which also starts the next run): weighted least squares of
+    log(λ_eff − n·L0) on log n, standard errors by the delta method, widened by the scatter when it exceeds them."""
     points = [p for p in curve.points if p.healthy and p.excess.value > 0]
-    if len(points) < 2:
-        return []
-    out = []
-    first, last = math.floor(math.log10(points[0].n) + 1e-9), math.ceil(math.log10(points[-1].n) - 1e-9)
-    for k in range(first, last):
-        low, high = 10.0**k, 10.0 ** (k + 1)
-        inside = [p for p in points if low * (1 - 1e-9) <= p.n <= high * (1 + 1e-9)]
-        if len(inside) < 2:
-            continue
-        errors = [p.excess.stderr / p.excess.value for p in inside]
-        slope = fit_slope([math.log(p.n) for p in inside], [math.log(p.excess.value) for p in inside],
+    out, start = [], 0
+    while start < len(points) - 1:
+        end = start + 1
+        while end < len(points) - 1 and points[end].n < 10 * points[start].n * (1 - 1e-9):
+            end += 1
+        run = points[start : end + 1]
+        errors = [p.excess.stderr / p.excess.value for p in run]
+        slope = fit_slope([math.log(p.n) for p in run], [math.log(p.excess.value) for p in run],
                           errors if all(e > 0 for e in errors) else None)  # fmt: skip
         if slope is not None:
-            out.append(Exponent(low, high, slope))
+            out.append(Exponent(run[0].n, run[-1].n, slope))
+        start = end
     return out
 
 
@@ -511,14 +510,14 @@ def findings(result: LoraResult) -> list[str]:
     else:
         lines.append(f"The unrealizable model's own SLT value (λ = {own.truncation.lam}, L0 = {model.minimum_loss:.6g}, exact) "
                      "does not hold at any n of the grid.")  # fmt: skip
-    last = curve.points[-1]
-    lines.append(f"At n = {last.n:.3g}: λ_eff − n·L0 = {_se_phrase(last.excess)}, against λ = {own.truncation.lam}; "
+    last = next((p for p in reversed(curve.points) if p.healthy), curve.points[-1])
+    lines.append(f"At n = {last.n:.3g}{'' if last.healthy else ' (unhealthy)'}: λ_eff − n·L0 = {_se_phrase(last.excess)}, against λ = {own.truncation.lam}; "
                  f"λ_eff itself = {_se_phrase(last.lambda_eff)}, C = {_se_phrase(last.heat_capacity)}.")  # fmt: skip
     if result.exponents:
         moving = [e for e in result.exponents if e.consistent_with_plateau is False]
         steepest = max(result.exponents, key=lambda e: e.slope.value)
-        lines.append(f"Local exponent d log(λ_eff − n·L0)/d log n (fitted per decade, 95% CI): largest {steepest.slope} on "
-                     f"n = {steepest.low:.0e}–{steepest.high:.0e}; {len(moving)} of {len(result.exponents)} decades exclude SLT's 0.")  # fmt: skip
+        lines.append(f"Local exponent d log(λ_eff − n·L0)/d log n (fitted over runs of a decade, 95% CI): largest {steepest.slope} on "
+                     f"n = {steepest.low:.3g}–{steepest.high:.3g}; {len(moving)} of {len(result.exponents)} runs exclude SLT's 0 (a plateau).")  # fmt: skip
     crossed = [t for t in result.thresholds if t.prefactor is not None]
     if crossed:
         pre = [t.prefactor[0] for t in crossed]
@@ -641,10 +640,10 @@ def report(result: LoraResult) -> Any:
     cut_table = Table(f"truncations and their windows (δ = {result.tolerance:.0%}; landmarks and the four longest windows, all "
                       f"{len(result.verdicts)} in the JSON)", [Column("i0", ""), Column("λ(i0)", "exact"), Column("m", "exact"),
                       Column("L0(i0)", "exact"), Column("windows", "interpolated ± 2 se"), Column("decades", "")], cut_rows)  # fmt: skip
-    exponent_rows = [[f"{e.low:.0e}–{e.high:.0e}", str(e.slope), {True: "yes", False: "no", None: "—"}[e.consistent_with_plateau]]
+    exponent_rows = [[f"{e.low:.3g}–{e.high:.3g}", str(e.slope), {True: "yes", False: "no", None: "—"}[e.consistent_with_plateau]]
                      for e in result.exponents]  # fmt: skip
     tables = [curve_table, cut_table,
-              Table("local exponent of λ_eff − n·L0 per decade (SLT: 0)", [Column("decade", ""), Column("exponent", "fitted"),
+              Table("local exponent of λ_eff − n·L0 over runs of a decade (SLT: 0)", [Column("n", ""), Column("exponent", "fitted"),
                     Column("0 inside the CI", "")], exponent_rows)]  # fmt: skip
     if result.thresholds:
         tables.append(Table("visibility thresholds", [Column("i", ""), Column("s_i/σ", ""), Column("n_i", "sampled"),

@@ -9,6 +9,7 @@ import signal
 import struct
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -54,6 +55,8 @@ def files(tmp_path_factory):
     (folder / "binary.toml").write_bytes(struct.pack("8d", *range(8)) + b"\xff\xfe")
     (folder / "a-file").write_text("not a folder")
     (folder / "empty.npz").write_bytes(b"")
+    np.save(folder / "vector.npy", np.ones(5))
+    np.savez(folder / "matrix.npz", weight=np.eye(4), bias=np.zeros(4))
     (folder / "sweep.toml").write_text(
         '[sweep]\ntask = "two-layer-exact"\n[base]\nsingular_values = ["0.1"]\ninputs = 1\nhidden = 1\noutputs = 1\n'
         'n = "10"\ndps = 5\n'
@@ -79,6 +82,7 @@ FE2 = ["free-energy", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs"
 VOP = ["volume", "polynomial", "x**2*y**2", "--box", "-1,1", "--eps", "0.1"]
 VO2 = ["volume", "two-layer", "--inputs", "2", "--hidden", "1", "--outputs", "2", "--eps", "0.1"]
 LLP = ["llc", "polynomial", "x**2"]
+LOR = ["lora", "--inputs", "8", "--hidden", "2", "--alpha", "0.4"]
 GT2 = ["gibbs", "two-layer", "--inputs", "2", "--outputs", "2", "--hidden", "1", "--singular-values", "0.5", "--n", "10"]
 CASES = {  # name: (command line, option whose value is replaced or None for the trailing argument, strategy)
     "rlct regular --dim": (["rlct", "regular"], "--dim", lambda f: counts(1)),
@@ -134,8 +138,16 @@ CASES = {  # name: (command line, option whose value is replaced or None for the
     "report --out": (["report", "gap"], "--out", folders_out),
     "report gap --n-max": (["report", "gap"], "--n-max", lambda f: numbers(BAD_POSITIVE)),
     "report gap --s": (["report", "gap"], "--s", lambda f: st.sampled_from(BAD_LISTS + ["-1", "0", "inf"])),
-    "report lora-powerlaw --alpha": (["report", "lora-powerlaw"], "--alpha", lambda f: numbers(BAD_POSITIVE)),
-    "report lora-powerlaw --d": (["report", "lora-powerlaw"], "--d", lambda f: counts(1, 4096)),
+    "report lora --alpha": (["report", "lora", "--inputs", "8", "--hidden", "2"], "--alpha", lambda f: numbers(BAD_POSITIVE)),
+    "report lora-map --dims": (["report", "lora-map"], "--dims", lambda f: st.sampled_from(BAD_LISTS + ["1", "0,64", "100000"])),
+    "lora --alpha": (["lora", "--inputs", "8", "--hidden", "2"], "--alpha", lambda f: numbers(BAD_POSITIVE)),
+    "lora --hidden": (["lora", "--inputs", "8", "--alpha", "0.4"], "--hidden", lambda f: counts(1, 7)),
+    "lora --noise": (LOR, "--noise", lambda f: numbers(BAD_POSITIVE)),
+    "lora --n-max": (LOR, "--n-max", lambda f: numbers(BAD_POSITIVE + ["1e13"])),
+    "lora --per-decade": (LOR, "--per-decade", lambda f: counts(1, 20)),
+    "lora --tolerance": (LOR, "--tolerance", lambda f: numbers(BAD_POSITIVE + ["1", "2"])),
+    "lora --matrix": (["lora", "--hidden", "2"], "--matrix", lambda f: st.one_of(paths_in(f), st.sampled_from(
+        [str(f / "vector.npy"), f"{f / 'matrix.npz'}:nope", str(f / "empty.npz"), f"{f / 'matrix.npz'}:bias"]))),
     "report modular-addition --p": (["report", "modular-addition"], "--p", lambda f: st.sampled_from(["0", "1", "4", "-3", "1009", "x", ""])),
     "report modular-addition --betas": (["report", "modular-addition"], "--betas", lambda f: st.sampled_from(BAD_LISTS + ["0,1", "1,1"])),
     "report --from": (["report", "sweep"], "--from", paths_in),
