@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from proofs_checks.cli._common import UserError, emit, float_list, int_list, progress_bar, stdout, user_errors, writable_folder
+from proofs_checks.cli._common import (
+    UserError,
+    emit,
+    float_list,
+    int_list,
+    progress_bar,
+    stdout,
+    user_errors,
+    writable_folder,
+)
 
 if TYPE_CHECKING:
     from proofs_checks.scenarios.lora import LoraModel, LoraResult
@@ -156,7 +165,9 @@ def lora(
     if report is not None:
         from proofs_checks.report import write_report
 
-        written = write_report(scenario.report(result), report)
+        from proofs_checks.scenarios.lora_report import report as lora_report
+
+        written = write_report(lora_report(result), report)
     from proofs_checks.report import versions
 
     payload = {**result.as_dict(), "versions": versions(), "report": None if written is None else [str(p) for p in written]}

@@ -215,13 +215,14 @@ def lora(
     """The LoRA question (default: d = 1024, r = 16, α = 0.4): figures of λ_eff(n) against every truncation, the
     windows, F(n), the alignment of each direction and the spectrum; the same analysis as `sltv lora`."""
     from proofs_checks.scenarios import lora as scenario
+    from proofs_checks.scenarios.lora_report import report as lora_report
 
     if alpha is None and singular_values is None and matrix is None:
         alpha, inputs = 0.4, inputs or 1024
     model = lora_cli.checked_model(inputs, outputs, hidden, alpha, scale, singular_values, matrix, bulk, noise, prior_var)
     ns = lora_cli.checked_grid(model, n_min, n_max, per_decade, method, tolerance)
     options = {"method": method, "chains": chains, "sweeps": sweeps, "free_energy": free_energy, "per_decade": per_decade, "seed": seed}
-    _write(lambda progress: scenario.report(scenario.run(model, ns, tolerance=tolerance, **options)), out, as_json)
+    _write(lambda progress: lora_report(scenario.run(model, ns, tolerance=tolerance, **options)), out, as_json)
 
 
 @app.command("lora-map")
@@ -241,6 +242,7 @@ def lora_map(
     """Where the LoRA claim holds and fails across d × r × α (power-law targets s_i = i^(−α), σ = 1): one Gibbs curve per
     case (the full default map takes about 25 minutes on 2 cores)."""
     from proofs_checks.scenarios import lora as scenario
+    from proofs_checks.scenarios.lora_report import map_report
 
     sizes, rs, exponents = int_list(dims, "--dims"), int_list(ranks, "--ranks"), float_list(alphas, "--alphas")
     if any(not 2 <= d <= lora_cli.MAX_MAP_WIDTH for d in sizes) or any(r < 1 for r in rs) or any(not 0 < a <= 100 for a in exponents):
@@ -250,4 +252,4 @@ def lora_map(
     with user_errors():
         ns = scenario.n_grid(1, n_max, per_decade)
     options = {"chains": chains, "sweeps": sweeps, "seed": seed}
-    _write(lambda progress: scenario.map_report(sizes, rs, exponents, ns, tolerance, progress, **options), out, as_json)
+    _write(lambda progress: map_report(sizes, rs, exponents, ns, tolerance, progress, **options), out, as_json)

@@ -13,7 +13,6 @@ and C(n) = Var_n[n·K] with standard errors across chains.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any

@@ -159,3 +159,13 @@ def test_local_exponents_recover_a_power_law_and_a_plateau():
     assert sum(e.slope.interval[0] < 0.1 < e.slope.interval[1] for e in rising) >= 7  # 95% intervals
     flat = lora.local_exponents(curve(7 * (1 + 0.01 * rng.normal(size=17))))
     assert sum(e.consistent_with_plateau for e in flat) >= 7
+
+
+def test_report_lora_map_small(sltv, tmp_path):
+    """Two tiny cases end to end: one row per (d, r, α) with r < d, the claim's answer and the prefactor slope's data."""
+    code, out, _ = sltv("report", "lora-map", "--dims", "6,8", "--ranks", "2,6", "--alphas", "0.4", "--n-max", "1e3", "--chains", "4",
+                        "--sweeps", "40", "--out", str(tmp_path), "--json")  # fmt: skip
+    payload = json.loads(out)
+    cases = payload["cases"]
+    assert code == 0 and [(c["d"], c["r"]) for c in cases] == [(6, 2), (8, 2), (8, 6)]
+    assert all(isinstance(c["claim_holds"], bool) for c in cases) and (tmp_path / "report.html").is_file()
