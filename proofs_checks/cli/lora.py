@@ -143,7 +143,7 @@ def lora(
     tolerance: Tolerance = 0.10,
     method: Method = "auto",
     chains: Chains = 8,
-    sweeps: Sweeps = 400,
+    sweeps: Sweeps = 600,
     free_energy: FreeEnergy = True,
     seed: Seed = 0,
     report: ReportDir = None,

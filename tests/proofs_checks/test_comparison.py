@@ -35,4 +35,9 @@ def test_gap_scenario_n_star_grows_like_one_over_s_squared(sltv):
     stars = [float(entry["n_star"]) for entry in payload["by_s"]]
     assert stars[0] < stars[1] < stars[2]
     assert 1.6 < payload["n_star_slope"] < 2.4
+    low, high = payload["n_star_slope_fit"]["interval"]  # n* interpolated between grid points: the interval covers 2
+    assert low < 2 < high and high - low < 1
+    for entry in payload["by_s"]:
+        crossover = entry["crossover"]
+        assert crossover["bracket"][0] < crossover["n"] <= crossover["bracket"][1] == float(entry["n_star"])
     assert payload["by_s"][0]["truth"]["lambda"] == "3/2" and payload["by_s"][0]["apparent"]["lambda"] == "1"

@@ -169,3 +169,21 @@ def test_report_lora_map_small(sltv, tmp_path):
     cases = payload["cases"]
     assert code == 0 and [(c["d"], c["r"]) for c in cases] == [(6, 2), (8, 2), (8, 6)]
     assert all(isinstance(c["claim_holds"], bool) for c in cases) and (tmp_path / "report.html").is_file()
+
+
+def test_digits_example_end_to_end(sltv, tmp_path, capsys):
+    """examples/lora_digits.py trains on scikit-learn's bundled digits and writes safetensors that sltv lora reads."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("lora_digits", Path(__file__).resolve().parents[2] / "examples" / "lora_digits.py")
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    accuracy = example.main(["--out", str(tmp_path / "digits.safetensors"), "--steps", "300", "--hidden", "64"])
+    assert accuracy["test"] > 0.85  # a real fit, not noise (chance is 0.1)
+    assert "test accuracy" in capsys.readouterr().out
+    code, out, _ = sltv("lora", "--matrix", f"{tmp_path / 'digits.safetensors'}:hidden.weight", "--hidden", "4", "--n-max", "1e4",
+                        "--per-decade", "1", "--chains", "4", "--sweeps", "60", "--no-free-energy", "--json")  # fmt: skip
+    payload = json.loads(out)
+    assert payload["model"]["inputs"] == 64 and payload["model"]["outputs"] == 64
+    assert payload["model"]["source"]["power_law"]["r_squared"] > 0
