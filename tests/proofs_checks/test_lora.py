@@ -43,9 +43,11 @@ def test_truncations_follow_the_aoyagi_watanabe_cases():
 
 
 def test_true_curve_against_the_exact_engine():
-    """3 → 1 → 3 with s = (1, 0.5, 0.25) and σ = 2 (so the posterior sees s/2 with prior variance 1/2): Gibbs λ_eff, C
-    and F at n = 10 and 1000 against theory.two_layer_thermodynamics within 4 standard errors."""
-    model = lora.LoraModel(3, 3, 1, (1.0, 0.5, 0.25), noise=2.0)
+    """2 → 1 → 3 with s = (1, 0.5) and σ = 2 (so the posterior sees s/2 with prior variance 1/2; unrealizable, L0 =
+    ½·(0.5/2)²): Gibbs λ_eff, C and F at n = 10 and 1000 against theory.two_layer_thermodynamics (its Bessel form)
+    within 4 standard errors."""
+    model = lora.LoraModel(2, 3, 1, (1.0, 0.5), noise=2.0)
+    assert model.minimum_loss == pytest.approx(0.5 * 0.25**2)
     exact = lora.run(model, [10, 1000], method="exact", dps=6).curve.points
     sampled = lora.run(model, [10, 1000], method="gibbs", chains=16, sweeps=2000, per_decade=4, seed=1).curve.points
     for e, s in zip(exact, sampled):
@@ -162,12 +164,12 @@ def test_local_exponents_recover_a_power_law_and_a_plateau():
 
 
 def test_report_lora_map_small(sltv, tmp_path):
-    """Two tiny cases end to end: one row per (d, r, α) with r < d, the claim's answer and the prefactor slope's data."""
-    code, out, _ = sltv("report", "lora-map", "--dims", "6,8", "--ranks", "2,6", "--alphas", "0.4", "--n-max", "1e3", "--chains", "4",
+    """Two tiny cases end to end (r = d is skipped): one row per (d, r, α), the claim's answer and the prefactor's data."""
+    code, out, _ = sltv("report", "lora-map", "--dims", "6", "--ranks", "2,6", "--alphas", "0.4,0.5", "--n-max", "1e3", "--chains", "4",
                         "--sweeps", "40", "--out", str(tmp_path), "--json")  # fmt: skip
     payload = json.loads(out)
     cases = payload["cases"]
-    assert code == 0 and [(c["d"], c["r"]) for c in cases] == [(6, 2), (8, 2), (8, 6)]
+    assert code == 0 and [(c["d"], c["r"], c["alpha"]) for c in cases] == [(6, 2, 0.4), (6, 2, 0.5)]
     assert all(isinstance(c["claim_holds"], bool) for c in cases) and (tmp_path / "report.html").is_file()
 
 
