@@ -86,6 +86,11 @@ def main(
     if ctx.invoked_subcommand is not None:
         if example:
             raise UserError("give a scenario or --example, not both")
+        given = [f"--{name.replace('_', '-')}" for name in ("out", "executor", "workers", "address")
+                 if ctx.get_parameter_source(name).name != "DEFAULT"] + (["--json"] if as_json else [])  # fmt: skip
+        if given:
+            raise UserError(f"{', '.join(given)} before the scenario would be ignored: write them after it, "
+                            f"e.g. sltv report {ctx.invoked_subcommand} {given[0]} …")  # fmt: skip
         return
     if not example:
         raise UserError(f"give a scenario ({', '.join(ctx.command.list_commands(ctx))}) or --example")

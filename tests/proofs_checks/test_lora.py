@@ -189,3 +189,8 @@ def test_digits_example_end_to_end(sltv, tmp_path, capsys):
     payload = json.loads(out)
     assert payload["model"]["inputs"] == 64 and payload["model"]["outputs"] == 64
     assert payload["model"]["source"]["power_law"]["r_squared"] > 0
+
+
+def test_report_options_before_the_scenario_are_refused(sltv, tmp_path):
+    code, _, err = sltv("report", "--out", str(tmp_path), "gap")
+    assert code == 2 and "--out before the scenario" in err and err.count("\n") == 1
