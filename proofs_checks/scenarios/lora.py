@@ -66,8 +66,7 @@ class LoraModel:
 
     def __post_init__(self) -> None:
         for value, name in [(self.inputs, "inputs"), (self.outputs, "outputs"), (self.hidden, "hidden")]:
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_WIDTH:
-                raise ValueError(f"{name} must be an integer from 1 to {MAX_WIDTH}, got {value!r}")
+            _check_width(value, name)
         width = min(self.inputs, self.outputs)
         if self.hidden >= width:
             raise ValueError(
@@ -114,6 +113,12 @@ class LoraModel:
                 "source": self.source}  # fmt: skip
 
 
+def _check_width(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= MAX_WIDTH:
+        raise ValueError(f"{name} must be an integer from 1 to {MAX_WIDTH}, got {value!r}")
+    return int(value)
+
+
 def power_law_model(inputs: int, outputs: int, hidden: int, alpha: float, scale: float = 1.0, noise: float = 1.0,
                     prior_var: float = 1.0) -> LoraModel:  # fmt: skip
     """Target spectrum s_i = scale·i^(−alpha), i = 1..min(inputs, outputs)."""
@@ -121,7 +126,7 @@ def power_law_model(inputs: int, outputs: int, hidden: int, alpha: float, scale:
         raise ValueError(f"alpha must be in (0, 100], got {alpha!r}")
     if not 0 < scale <= 1e100:
         raise ValueError(f"the scale c must be positive (at most 1e100), got {scale!r}")
-    width = min(int(inputs), int(outputs)) if min(inputs, outputs) >= 1 else 1
+    width = min(_check_width(inputs, "inputs"), _check_width(outputs, "outputs"))  # before any array is built
     values = tuple(float(v) for v in scale * np.arange(1, width + 1, dtype=float) ** -alpha)
     return LoraModel(inputs, outputs, hidden, values, noise, prior_var, {"kind": "power law", "alpha": alpha, "scale": scale})
 
@@ -133,6 +138,7 @@ def matrix_model(path: str, tensor: str | None, hidden: int, noise: float = 1.0,
     from numerics.spectra import fit_power_law, load_matrix, singular_values
 
     matrix = load_matrix(path, tensor)
+    _check_width(matrix.shape[0], "the matrix's rows (d_out)"), _check_width(matrix.shape[1], "the matrix's columns (d_in)")
     values = singular_values(matrix)
     fit = fit_power_law(values, bulk)
     source = {"kind": "matrix", "path": str(path), "tensor": tensor, "shape": list(matrix.shape), "power_law": fit.as_dict()}

@@ -143,6 +143,7 @@ CASES = {  # name: (command line, option whose value is replaced or None for the
     "lora --alpha": (["lora", "--inputs", "8", "--hidden", "2"], "--alpha", lambda f: numbers(BAD_POSITIVE)),
     "lora --hidden": (["lora", "--inputs", "8", "--alpha", "0.4"], "--hidden", lambda f: counts(1, 7)),
     "lora --noise": (LOR, "--noise", lambda f: numbers(BAD_POSITIVE)),
+    "lora --inputs": (["lora", "--hidden", "2", "--alpha", "0.4"], "--inputs", lambda f: counts(3, 65_536)),
     "lora --n-max": (LOR, "--n-max", lambda f: numbers(BAD_POSITIVE + ["1e13"])),
     "lora --per-decade": (LOR, "--per-decade", lambda f: counts(1, 20)),
     "lora --tolerance": (LOR, "--tolerance", lambda f: numbers(BAD_POSITIVE + ["1", "2"])),
