@@ -251,6 +251,12 @@ class Slope(NamedTuple):
         return {"value": self.value, "stderr": self.stderr, "interval": None if self.interval is None else list(self.interval),
                 "points": self.points, "confidence": self.confidence, "kind": "fitted"}  # fmt: skip
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Slope":
+        """The inverse of :meth:`as_dict`."""
+        interval = data["interval"]
+        return cls(data["value"], data["stderr"], None if interval is None else tuple(interval), data["points"], data["confidence"])
+
     def __str__(self) -> str:
         if self.interval is None:
             return f"{self.value:.3f} (no interval: {self.points} points)"

@@ -42,6 +42,7 @@ import sympy
 
 import theory
 from proofs_checks.comparison import Boundary, Slope, Window, crossing, fit_slope, windows
+from proofs_checks.scenarios import power_law
 
 DEFAULT_TOLERANCE = 0.10
 MAX_WIDTH = 65_536
@@ -127,7 +128,7 @@ def power_law_model(inputs: int, outputs: int, hidden: int, alpha: float, scale:
     if not 0 < scale <= 1e100:
         raise ValueError(f"the scale c must be positive (at most 1e100), got {scale!r}")
     width = min(_check_width(inputs, "inputs"), _check_width(outputs, "outputs"))  # before any array is built
-    values = tuple(float(v) for v in scale * np.arange(1, width + 1, dtype=float) ** -alpha)
+    values = tuple(float(v) for v in scale * power_law(width, alpha))
     return LoraModel(inputs, outputs, hidden, values, noise, prior_var, {"kind": "power law", "alpha": alpha, "scale": scale})
 
 

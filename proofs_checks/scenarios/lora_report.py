@@ -210,8 +210,7 @@ def map_report(dims: Sequence[int], ranks: Sequence[int], alphas: Sequence[float
                Column("median n_i·s_i²", "sampled"), Column("unhealthy points", "")]  # fmt: skip
     table = [[str(row["d"]), str(row["r"]), f"{row['alpha']:g}", "holds" if row["claim_holds"] else "fails",
               _i0_ranges([h["i0"] for h in row["holding"]]), "never" if row["own_slt_from"] is None else f"{row['own_slt_from']:.3g}",
-              "—" if row["largest_exponent"] is None else str(Slope(**{k: row["largest_exponent"][k] for k in ("value", "stderr", "points", "confidence")},
-                                                                      interval=tuple(row["largest_exponent"]["interval"]) if row["largest_exponent"]["interval"] else None)),
+              "—" if row["largest_exponent"] is None else str(Slope.from_dict(row["largest_exponent"])),
               "—" if row["median_prefactor"] is None else f"{row['median_prefactor']:.3g}", str(row["unhealthy"])] for row in rows]  # fmt: skip
     holds = [row for row in rows if row["claim_holds"]]
     findings = [f"The claim (no truncation within δ = {tolerance:.0%} over a decade of n in {ns[0]:.3g}–{ns[-1]:.3g}) holds in {len(holds)} of "
