@@ -22,14 +22,14 @@ CASES = [
     ("2x1x2, s = (0.5, 0.3), 30 digits", dict(singular_values=["0.5", "0.3"], inputs=2, hidden=1, outputs=2, dps=30)),
     ("8x1x8, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=8, hidden=1, outputs=8, dps=30)),
     ("1x4x3, s = (0.2), 30 digits", dict(singular_values=["0.2"], inputs=1, hidden=4, outputs=3, dps=30)),
-    # three non-zero singular values: the Bingham function by Talbot's contour rule (theory.bingham)
+    # three non-zero singular values: the Bingham function by Talbot's contour rule (theory.special.bingham)
     ("3x1x3, s = (1, 0.5, 0.2), 10 digits", dict(singular_values=["1", "0.5", "0.2"], inputs=3, hidden=1, outputs=3, dps=10)),
     ("3x1x3, s = (1, 0.5, 0.2), 30 digits", dict(singular_values=["1", "0.5", "0.2"], inputs=3, hidden=1, outputs=3, dps=30)),
 ]
-WISHART = [  # hidden ≥ 2 with two inputs and a rank-2 target: a 2-D integral (theory.two_layer_wishart)
+WISHART = [  # hidden ≥ 2 with two inputs and a rank-2 target: a 2-D integral (theory.two_layer.wishart)
     ("2x2x2, s = (0.6, 0.3), 6 digits", dict(singular_values=["0.6", "0.3"], inputs=2, hidden=2, outputs=2, dps=6)),
 ]
-PFAFFIAN = [  # hidden ≥ 2, targets of rank ≤ 1, any sizes: Pfaffians over the Wishart spectrum (theory.two_layer_pfaffian)
+PFAFFIAN = [  # hidden ≥ 2, targets of rank ≤ 1, any sizes: Pfaffians over the Wishart spectrum (theory.two_layer.pfaffian)
     ("3x3x3, s = 0, 30 digits", dict(singular_values=["0"], inputs=3, hidden=3, outputs=3, dps=30)),
     ("6x6x6, s = 0, 30 digits", dict(singular_values=["0"], inputs=6, hidden=6, outputs=6, dps=30)),
     ("10x10x10, s = 0, 15 digits", dict(singular_values=["0"], inputs=10, hidden=10, outputs=10, dps=15)),
@@ -49,14 +49,14 @@ POLYNOMIALS = [
     ("(y2-x3)**2 on [-1, 1]^2, 30 digits", "(y**2-x**3)**2", 30, ("1e2", "1e4", "1e8", "1e12")),
 ]
 
-VOLUMES = [  # V(ε) of a polynomial in two and three variables (theory.polynomial_volume)
+VOLUMES = [  # V(ε) of a polynomial in two and three variables (theory.polynomial.volume)
     ("V(eps) of x**2*y**2 on [-1, 1]^2, 15 digits", "x**2*y**2", 15, ("1e-2", "1e-6", "1e-12")),
     ("V(eps) of x**2*y**2 on [-1, 1]^2, 30 digits", "x**2*y**2", 30, ("1e-2", "1e-6", "1e-12")),
     ("V(eps) of x2+y2+z2 on [-1, 1]^3, 8 digits", "x**2+y**2+z**2", 8, ("1e-2", "1e-6", "1e-12")),
     ("V(eps) of x2y2z2 on [-1, 1]^3, 8 digits", "x**2*y**2*z**2", 8, ("1e-2", "1e-4", "1e-6")),
 ]
 
-TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_layer_volume)
+TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_layer.volume)
     ("V(eps) 1x1x1, s = 0.5, 10 digits", dict(inputs=1, hidden=1, outputs=1, singular_value="0.5", dps=10), ("1e-3", "0.05", "1")),
     ("V(eps) 1x2x3, s = 0.5, 8 digits", dict(inputs=1, hidden=2, outputs=3, singular_value="0.5", dps=8), ("1e-3", "0.1")),
     ("V(eps) 3x1x2, s = 0.5, 15 digits", dict(inputs=3, hidden=1, outputs=2, singular_value="0.5", dps=15), ("1e-3", "0.05", "0.3", "10")),
@@ -66,14 +66,14 @@ TWO_LAYER_VOLUMES = [  # V(ε) of the two-layer model with a target (theory.two_
     ("V(eps) 2x1x2, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=2, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.05", "0.3", "10")),
     ("V(eps) 2x2x2, s = 0, 15 digits", dict(inputs=2, hidden=2, outputs=2, dps=15), ("10", "0.1", "1e-8")),
     ("V(eps) 2x1x3, s = (0.5, 0.3), 15 digits", dict(inputs=2, hidden=1, outputs=3, singular_value=["0.5", "0.3"], dps=15), ("0.0451", "0.1", "0.3")),
-    # hidden = 1, any rank, both sides above 2: the law of u = ‖Mβ̂‖² by one contour integral (theory.two_layer_hidden_one)
+    # hidden = 1, any rank, both sides above 2: the law of u = ‖Mβ̂‖² by one contour integral (theory.two_layer.hidden_one)
     ("V(eps) 3x1x3, s = (1, 0.5), 15 digits", dict(inputs=3, hidden=1, outputs=3, singular_value=["1", "0.5"], dps=15), ("0.12501", "0.3", "0.9", "10")),
     ("V(eps) 3x1x4, s = (1, 0.6, 0.3), 10 digits", dict(inputs=3, hidden=1, outputs=4, singular_value=["1", "0.6", "0.3"], dps=10), ("0.23", "0.5", "3")),
     # hidden ≥ 2, a side of 2, rank 2: the conditional law on a saddle-point parabola over the Wishart spectrum
     ("V(eps) 2x2x2, s = (1, 0.8), 6 digits", dict(inputs=2, hidden=2, outputs=2, singular_value=["1", "0.8"], dps=6), ("0.05", "0.3")),
-    # rank one: real quadrature where a column is narrow (theory.two_sided_rank_one), the parabola elsewhere
+    # rank one: real quadrature where a column is narrow (theory.two_layer.two_sided_rank_one), the parabola elsewhere
     ("V(eps) 2x2x2, s = 1, 4 digits", dict(inputs=2, hidden=2, outputs=2, singular_value="1", dps=4), ("0.1", "0.3")),
-    # zero target, both sides above 2: Talbot inversion of the Pfaffian Z(n) (theory.two_layer_pfaffian)
+    # zero target, both sides above 2: Talbot inversion of the Pfaffian Z(n) (theory.two_layer.pfaffian)
     ("V(eps) 3x3x4, s = 0, 12 digits", dict(inputs=3, hidden=3, outputs=4, dps=12), ("1e-8", "1e-3", "1", "10")),
 ]
 

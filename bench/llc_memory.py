@@ -16,7 +16,15 @@ import time
 
 import jax
 
-from numerics import LocalPosterior, deep_linear_apply, deep_linear_teacher, mse_loss, run_chains, sgld, teacher_student_data
+from numerics import (
+    LocalPosterior,
+    deep_linear_apply,
+    deep_linear_teacher,
+    mse_loss,
+    run_chains,
+    sgld,
+    teacher_student_data,
+)
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Validation (on demand, about 10 minutes on 2 cores): V(ε) of the 2 → 2 → 2 model with a rank-one target against Monte Carlo.
 
-`theory.two_layer_volume` at ε = 0.3 for the target diag(1, 0) goes through ``theory.two_sided_rank_one`` for its narrow
+`theory.two_layer_volume` at ε = 0.3 for the target diag(1, 0) goes through ``theory.two_layer.two_sided_rank_one`` for its narrow
 columns; here it is compared with the fraction of 4·10⁶ draws of every weight (A, B standard normal) whose loss
 ½‖B·A − M‖²_F falls below ε. The check ran in the slow test tier until its 7–14 minutes were most of that tier's time;
 the rank-two case (diag(1, 0.8), about 90 s) stays there (tests/theory/test_two_layer_two_sided.py). Prints the

@@ -21,7 +21,15 @@ from pathlib import Path
 import jax
 import numpy as np
 
-from numerics import LocalPosterior, deep_linear_apply, deep_linear_teacher, mse_loss, run_chains, sgld, teacher_student_data
+from numerics import (
+    LocalPosterior,
+    deep_linear_apply,
+    deep_linear_teacher,
+    mse_loss,
+    run_chains,
+    sgld,
+    teacher_student_data,
+)
 
 VENV = Path(__file__).resolve().parent / ".devinterp-venv"
 

@@ -3,6 +3,9 @@
 Never imports ``theory``; comparisons that need both layers live in ``proofs_checks``.
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
+from numerics.base import PyTree, Sampler, as_key
 from numerics.calibration import (
     StepSizeCalibration,
     acceptance_for_bias,
@@ -59,7 +62,15 @@ from numerics.samplers import (
 )
 from numerics.workflow import LLCResult, default_nbeta, estimate_llc, summary_row
 
+try:
+    __version__ = version("slt-verifier")
+except PackageNotFoundError:  # a source tree that was not installed
+    __version__ = "unknown"
+
 __all__ = [
+    "PyTree",
+    "Sampler",
+    "as_key",
     "Estimate",
     "GibbsPoint",
     "GibbsResult",

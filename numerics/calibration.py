@@ -33,12 +33,10 @@ import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 from scipy.stats import norm
 
+from numerics.base import PyTree
 from numerics.chains import chain_keys
 from numerics.posterior import LocalPosterior
 from numerics.samplers.sgld import draw_batch, langevin_acceptance
-
-PyTree = Any
-
 
 TARGET_CLIP = (0.2, 0.998)
 

@@ -16,9 +16,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from numerics.base import PyTree
 from numerics.samplers.sgld import Sampler
 
-PyTree = Any
 Progress = Callable[[int, int], None]
 
 

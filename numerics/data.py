@@ -14,15 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from numerics.base import PyTree
 from numerics.models import Apply
-
-PyTree = Any
 
 
 def _orthonormal_columns(key: jax.Array, rows: int, cols: int) -> jax.Array:

@@ -1,4 +1,4 @@
-"""Thermodynamic estimators from sampled loss traces (REFERENCES §1).
+"""Thermodynamic estimators from sampled loss traces (Watanabe 2009, ch. 6; docs/references.md).
 
 Every estimator takes traces of shape (chains, draws), drops the first ``burn_in`` draws explicitly,
 computes one value per chain, leaves unhealthy chains out (``numerics.diagnostics``) and returns an
@@ -6,7 +6,7 @@ computes one value per chain, leaves unhealthy chains out (``numerics.diagnostic
 
 - λ̂ (Lau et al. 2023, arXiv:2308.12108): λ̂(w*) = nβ·(E_β,γ[L_n(w)] − L_n(w*)).
 - energy: E_β[n·L_n(w)].
-- heat capacity: C = Var_β[nβ·L_n(w)], which → λ in the SLT regime (REFERENCES §1); it needs the
+- heat capacity: C = Var_β[nβ·L_n(w)], which → λ in the SLT regime (Watanabe 2009, ch. 6; docs/references.md); it needs the
   full-data loss (a minibatch loss would add the minibatch noise to the variance).
 - multi-temperature λ (Watanabe 2013 JMLR 14; Wei, Murfet et al. 2022): E_β[n·L_n] = n·L_n(w0) + λ/β,
   so λ is the slope of a regression of E_β[n·L_n] on 1/β.
@@ -104,7 +104,7 @@ def heat_capacity(full_losses: np.ndarray, nbeta: float, burn_in: int = 0) -> Es
 def agreement(first: Estimate, second: Estimate, z_threshold: float = 3.0) -> dict[str, Any]:
     """Whether two estimates of the same quantity (λ̂ from the energy and C from the variance) agree
     within ``z_threshold`` combined standard errors. Disagreement means the system is not in the SLT
-    regime at this temperature (REFERENCES §1), or the chains are not mixed."""
+    regime at this temperature (Watanabe 2009, ch. 6; docs/references.md), or the chains are not mixed."""
     scale = float(np.hypot(first.stderr, second.stderr))
     z = abs(first.value - second.value) / scale if scale > 0 else float("inf")
     return {"z": z, "agree": bool(z <= z_threshold), "threshold": z_threshold}

@@ -24,6 +24,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from numerics.base import as_key
 from numerics.chains import Progress, run_chains
 from numerics.estimate import Estimate
 from numerics.estimators import excess_free_energy, heat_capacity, llc
@@ -234,9 +235,10 @@ def gibbs_thermodynamics(
         losses: list[np.ndarray] = []
         diagonals: list[np.ndarray] = []
         total = len(ladder) * sweeps
+        root = as_key(seed)
         for start in range(0, len(ladder), group):
             rungs = ladder[start : start + group]
-            key = jax.random.fold_in(jax.random.key(seed), start)
+            key = jax.random.fold_in(root, start)
             draws = _prior_draws(jax.random.fold_in(key, 1), sizes, variances, len(rungs) * half)
             layers = tuple(
                 jnp.concatenate([d.reshape(len(rungs), half, *w.shape), jnp.broadcast_to(w, (len(rungs), half, *w.shape))], axis=1).reshape(-1, *w.shape)
@@ -304,10 +306,11 @@ def local_learning_coefficient(
         means = [np.asarray(w, dtype=np.float64) for w in center]
         sampler = linear_gibbs(problem, sizes, nbeta, 1.0 / gamma, means)
         start = [jnp.asarray(w) for w in rotate_in(problem, means)]
-        draws = _prior_draws(jax.random.fold_in(jax.random.key(seed), 1), sizes, [1.0 / gamma] * (len(sizes) - 1), half)
+        root = as_key(seed)
+        draws = _prior_draws(jax.random.fold_in(root, 1), sizes, [1.0 / gamma] * (len(sizes) - 1), half)
         layers = tuple(jnp.concatenate([w + d, jnp.broadcast_to(w, (half, *w.shape))]) for d, w in zip(draws, start))
         state = jax.vmap(sampler.init)(layers)
-        trace = run_chains(sampler, jax.random.key(seed), None, chains, sweeps, initial_state=state, progress=progress)
+        trace = run_chains(sampler, root, None, chains, sweeps, initial_state=state, progress=progress)
         losses = np.asarray(trace.info["loss"], dtype=np.float64)
     loss_at_center = float(losses[half, 0])  # chain `half` starts at w*; a sweep records K where it started
     lam = llc(losses, loss_at_center, nbeta, burn_in)

@@ -20,7 +20,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-PyTree = Any
+from numerics.base import PyTree
+
 Batch = Any
 Loss = Callable[[PyTree, Batch], jax.Array]
 Apply = Callable[[PyTree, jax.Array], jax.Array]
@@ -124,7 +125,7 @@ def two_layer_population_loss(target: jax.Array) -> Loss:
     """K(A, B) = ½‖B·A − M‖_F² for params ``(A, B)``, A: hidden × inputs, B: outputs × hidden.
 
     This is the population loss of reduced-rank regression with isotropic Gaussian inputs
-    (REFERENCES §5); it needs no data, so the batch argument is ignored.
+    (docs/theory/two-layer.md); it needs no data, so the batch argument is ignored.
     """
     target = jnp.asarray(target)
 

@@ -1,7 +1,7 @@
 """Modular addition with squared error: data, the quadratic-activation network, per-neuron Fourier statistics.
 
 The task (Gromov 2023, arXiv:2301.02679; Rubin, Seroussi & Ringel, ICLR 2024, arXiv:2310.03789;
-REFERENCES §6): for a prime p and a, b ∈ Z_p the input is the two-hot vector x = (e_a, e_b) ∈ R^(2p)
+Rubin, Seroussi & Ringel 2024; docs/scenarios/modular-addition.md): for a prime p and a, b ∈ Z_p the input is the two-hot vector x = (e_a, e_b) ∈ R^(2p)
 and the target is y = e_((a+b) mod p) − 1/p ∈ R^p (centred, so that the all-zero prediction is no
 better for one class than another). The loss is the package's squared error ℓ = ½‖y − f(x)‖².
 
@@ -25,7 +25,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-PyTree = Any
+from numerics.base import PyTree
+
 MODELS = ("quadratic", "mlp")
 
 

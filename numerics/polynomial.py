@@ -1,5 +1,5 @@
 """Polynomial potentials K(w) from a sympy expression, as a JAX loss, so that sampling can be
-checked against the exact theory of the same K (REFERENCES §4).
+checked against the exact theory of the same K (Watanabe 2009, ch. 7; docs/references.md).
 
 This is the one place ``numerics`` touches sympy, and only to lambdify.
 """

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import jax
 import jax.numpy as jnp
 
+from numerics.base import PyTree
 from numerics.models import Loss
-
-PyTree = Any
 
 
 def tree_sq_distance(a: PyTree, b: PyTree) -> jax.Array:

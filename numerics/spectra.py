@@ -73,6 +73,13 @@ def load_matrix(path: str | Path, tensor: str | None = None) -> np.ndarray:
     return array
 
 
+def power_law(d: int, alpha: float) -> np.ndarray:
+    """s_i = i^(−α), i = 1..d."""
+    if d < 1 or not alpha > 0:
+        raise ValueError(f"need d ≥ 1 and α > 0, got d={d}, α={alpha}")
+    return np.arange(1, d + 1, dtype=float) ** -alpha
+
+
 def singular_values(matrix: np.ndarray) -> np.ndarray:
     """The singular values of ``matrix``, largest first (LAPACK's divide and conquer, through numpy)."""
     return np.linalg.svd(np.asarray(matrix, dtype=np.float64), compute_uv=False)

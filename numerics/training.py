@@ -16,9 +16,9 @@ import jax
 import numpy as np
 import optax
 
+from numerics.base import PyTree
 from numerics.models import Loss
 
-PyTree = Any
 Progress = Callable[[int], None]
 
 

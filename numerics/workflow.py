@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import jax
 import numpy as np
 
+from numerics.base import PyTree, as_key
 from numerics.calibration import (
     StepSizeCalibration,
     acceptance_for_bias,
@@ -39,7 +40,6 @@ from numerics.models import Loss
 from numerics.posterior import LocalPosterior, data_size
 from numerics.samplers.sgld import draw_batch, langevin_acceptance, sgld
 
-PyTree = Any
 BIAS_BUDGET = 0.02  # calibration aims at a 2% SGLD discretisation bias ...
 BIAS_ALARM = 0.05  # ... and a run whose measured acceptance implies more than 5% is unhealthy
 LANGEVIN_TIME = 0.5
@@ -121,7 +121,7 @@ def estimate_llc(
     nbeta = default_nbeta(n) if nbeta is None else float(nbeta)
     posterior = LocalPosterior(loss, data, center, nbeta, gamma)
     batch = None if batch_size is None or n == 0 or batch_size >= n else batch_size
-    calibration_key, chain_key = jax.random.split(jax.random.key(seed))
+    calibration_key, chain_key = jax.random.split(as_key(seed))
     calibration = None
     dim = parameter_count(center)
     target = target_acceptance(dim, BIAS_BUDGET) if target is None else target

@@ -2,7 +2,7 @@
 
 A certificate gives a loss K in variables w, a prior φ (a polynomial, default 1) and charts (g_i, B_i):
 polynomial maps w = g_i(u) with closed rational boxes B_i. It proves the local learning coefficient at the
-origin when (Watanabe 2009, Thm 2.3 and ch. 6; REFERENCES §4):
+origin when (Watanabe 2009, Thm 2.3 and chs. 6–7; docs/references.md):
 
 (a) ``loss``: K∘g_i = u^(2k)·b(u) with b > 0 on the whole closed box (checking b(0) ≠ 0 alone accepts false
     certificates);

@@ -1,6 +1,6 @@
 """Check a claimed learning coefficient: exact theory first, then proved bounds, then sampling.
 
-Data flow (DESIGN.md, job 1): a spec and a claim (λ, optionally m) →
+Data flow (job 1 of docs/getting-started.md): a spec and a claim (λ, optionally m) →
 1. **exact**: when theory knows the class (regular, reduced-rank, deep linear, monomial, a polynomial whose
    Newton value is certified exact), the claim is compared exactly: consistent or refuted, nothing sampled;
 2. **bounds**: a Newton-polyhedron value that is only an upper bound refutes a claim above it and says
@@ -8,7 +8,7 @@ Data flow (DESIGN.md, job 1): a spec and a claim (λ, optionally m) →
 3. **sampled**: otherwise λ̂ is sampled at several temperatures nβ = t·n/log n. The evidence counts only
    from the SLT regime: every run healthy (which includes λ̂ agreeing with the heat capacity C) and the
    per-temperature λ̂ agreeing with each other (|λ̂_i − λ̂_j| ≤ 3·√(se_i² + se_j²)), since λ_eff(n) → λ is
-   flat in n only there (REFERENCES §1). Outside it the verdict is *undecided* with the reason. Inside it,
+   flat in n only there (Watanabe 2013, WBIC; Lau et al. 2023). Outside it the verdict is *undecided* with the reason. Inside it,
    the claim is consistent when |λ̂ − λ_claim| ≤ 4·se + 10%·λ_claim (the budget covers SGLD's bias and the
    remaining finite-n gap), refuted otherwise.
 """
@@ -22,6 +22,7 @@ from typing import Any
 
 import numerics
 import theory
+from proofs_checks.families import family
 from proofs_checks.sampling import samplable, sampler_settings
 from proofs_checks.spec import Spec
 
@@ -75,20 +76,7 @@ def parse_claim(text: str) -> Fraction:
 
 def theory_value(spec: Spec) -> theory.LearningCoefficient | None:
     """What theory knows of the spec's model: an exact value, a bound, or nothing (networks)."""
-    m = spec.model
-    if spec.kind == "regular":
-        return theory.regular(m["dim"])
-    if spec.kind == "reduced_rank":
-        return theory.reduced_rank(m["inputs"], m["outputs"], m["hidden"], m["rank"])
-    if spec.kind == "deep_linear":
-        return theory.deep_linear(m["widths"], m["rank"])
-    if spec.kind == "monomial":
-        return theory.monomial(m["exponents"], m.get("prior_exponents"))
-    if spec.kind == "polynomial":
-        at = m.get("at")
-        return theory.newton_rlct(m["expression"], m.get("variables"), m.get("prior_exponents"),
-                                  None if at is None else [str(x) for x in at]).coefficient  # fmt: skip
-    return None
+    return family(spec.kind).theory(spec)
 
 
 def check_claim(spec: Spec, claimed: Fraction, multiplicity: int | None = None, seed: int = 0) -> Verdict:

@@ -1,14 +1,14 @@
 """Confront the SLT asymptotic with exact finite-n values: regime labels and the crossover n*.
 
 For each n of a grid the exact λ_eff(n) = n·E_n[K] (arbitrary precision, ``theory``) is compared with the
-SLT prediction λ_SLT(n) = λ − (m−1)/log n of the true model (Watanabe 2009; REFERENCES §1) and, when the
+SLT prediction λ_SLT(n) = λ − (m−1)/log n of the true model (Watanabe 2009, ch. 6; docs/references.md) and, when the
 model is only *approximately* singular, with the prediction of the "apparent" model, the singular one it
 resembles (a target's small singular values set to zero). The regime criterion, with tolerance δ
 (default 5%):
 
 - **SLT regime** when |λ_eff(n) − λ_SLT(n)| ≤ δ·λ;
 - **pre-asymptotic** when, instead, λ_eff(n) is within δ·λ_apparent of the apparent model's prediction
-  (the small singular values are still invisible: REFERENCES §5, "a singular value s is invisible until
+  (the small singular values are still invisible: docs/theory/two-layer.md, "a singular value s is invisible until
   n ~ 1/s²") or, with no apparent model, whenever it is not in the SLT regime and n is below the last
   point that is;
 - **crossover** otherwise (between the two, including the overshoot of λ_eff near n ~ few/s²).

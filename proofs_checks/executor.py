@@ -1,6 +1,6 @@
 """Run many independent jobs: one interface, local processes by default, Ray for clusters; cached results.
 
-A job is a JSON-serialisable spec ``{"task": NAME, ...}``; ``tasks.TASKS[NAME](spec)`` computes a
+A job is a JSON-serialisable spec ``{"task": NAME, ...}``; ``tasks.task(NAME)(spec)`` computes a
 JSON-serialisable result from the spec alone (a pure function: seeds are part of the spec). Results are
 cached on disk under ``sha256(spec, package version)``, so re-running a sweep skips finished jobs and an
 interrupted sweep resumes. A failing job is recorded with its error and does not stop the others.
@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from proofs_checks.tasks import task
 
 Spec = dict[str, Any]
 Progress = Callable[[dict[str, int]], None]
@@ -127,15 +129,13 @@ def run_cached_job(spec: Spec, folder: str) -> tuple[str, Any, str | None, float
 
 def run_job(spec: Spec) -> tuple[str, Any, str | None, float]:
     """Run one job in the current process: (status, result, error, seconds)."""
-    from proofs_checks.tasks import TASKS
-
     start = time.perf_counter()
     try:
-        task = TASKS[spec["task"]]
-    except KeyError:
-        return "failed", None, f"unknown task {spec.get('task')!r}; known: {sorted(TASKS)}", 0.0
+        function = task(spec.get("task"))
+    except ValueError as error:
+        return "failed", None, str(error), 0.0
     try:
-        return "done", task(spec), None, time.perf_counter() - start
+        return "done", function(spec), None, time.perf_counter() - start
     except Exception as error:  # a failing job is recorded, the sweep goes on
         detail = "".join(traceback.format_exception_only(type(error), error)).strip()
         return "failed", None, detail, time.perf_counter() - start
@@ -233,3 +233,12 @@ def run_jobs(specs: Sequence[Spec], executor: Executor | None = None, cache: Cac
         if progress:
             progress(dict(counts))
     return [r for r in results if r is not None]
+
+
+def run_all(specs: Sequence[Spec], executor: Executor | None = None, progress: Progress | None = None) -> list[Any]:
+    """The results of every job (``run_jobs``), in order; a failed job is a ``ValueError`` naming the first one."""
+    results = run_jobs(specs, executor, progress=progress)
+    failed = [r for r in results if r.status == "failed"]
+    if failed:
+        raise ValueError(f"{len(failed)} job(s) failed, the first: {failed[0].spec} — {failed[0].error}")
+    return [r.result for r in results]

@@ -28,6 +28,8 @@ import numpy as np
 
 import numerics
 import theory
+from proofs_checks.families.two_layer import diagonal_target, gibbs_point
+from proofs_checks.tasks import register
 
 TIERS = ("fast", "full")
 DEFAULT_Z = 4.0
@@ -255,9 +257,7 @@ def two_layer_gibbs_case(singular_values: Sequence[float], inputs: int, outputs:
                          chains: int = 8, steps: int = 4000, tier: str = "fast") -> RegressionCase:  # fmt: skip
     """n·E_n[K] of the two-layer linear model (hidden = 1, unit priors) by exact Gibbs, against the exact
     λ_eff(n) of ``theory.two_layer_thermodynamics``; no bias budget, both sides are exact."""
-    s = list(singular_values) + [0.0] * (min(inputs, outputs) - len(singular_values))
-    target = np.zeros((outputs, inputs))
-    target[np.arange(len(s)), np.arange(len(s))] = s
+    target = diagonal_target(list(singular_values), outputs, inputs)
     burn_in = steps // 10
 
     def exact() -> TheoryValue:
@@ -266,8 +266,6 @@ def two_layer_gibbs_case(singular_values: Sequence[float], inputs: int, outputs:
                            f"theory.two_layer_thermodynamics, {point.digits} digits")  # fmt: skip
 
     def sample(seed: int) -> Sampled:
-        from proofs_checks.scenarios import gibbs_point
-
         point = gibbs_point(target, 1, n, seed, chains, steps, burn_in)
         return Sampled(point.lambda_eff, {"sampler": "two-layer Gibbs", "n": n, "chains": chains, "steps": steps, "burn_in": burn_in})
 
@@ -340,3 +338,12 @@ def select(tier: str) -> list[RegressionCase]:
         raise ValueError(f"tier must be one of {TIERS}, got {tier!r}")
     cases = catalogue()
     return [c for c in cases if c.tier == "fast"] if tier == "fast" else cases
+
+
+@register("regress-case")
+def regress_case(job: dict[str, Any]) -> dict[str, Any]:
+    """Job ``{case (a catalogue name), seed = 0, z = 4, baseline?}``: the case's verdict (``CaseResult.as_dict``)."""
+    cases = {case.name: case for case in select("full")}
+    if job["case"] not in cases:
+        raise ValueError(f"unknown regression case {job['case']!r}")
+    return check_case(cases[job["case"]], seed=job.get("seed", 0), z=job.get("z", 4.0), baseline=job.get("baseline")).as_dict()

@@ -23,6 +23,8 @@ import matplotlib
 matplotlib.use("Agg")  # headless: reports are written, never shown
 import matplotlib.pyplot as plt  # noqa: E402
 
+from proofs_checks import SCHEMA_VERSION  # noqa: E402
+
 KIND_CLASSES = {"exact": "exact", "arbitrary precision": "arbitrary", "asymptotic": "asymptotic", "sampled": "sampled"}
 
 
@@ -73,7 +75,7 @@ def _png(figure: plt.Figure) -> bytes:
 
 def payload(report: Report) -> dict[str, Any]:
     """The JSON document: the scenario's data, findings, settings and versions."""
-    return {"title": report.title, "findings": report.findings, **report.data,
+    return {"schema_version": SCHEMA_VERSION, "title": report.title, "findings": report.findings, **report.data,
             "settings": report.settings, "versions": versions()}  # fmt: skip
 
 

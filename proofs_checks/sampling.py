@@ -1,49 +1,20 @@
-"""From a model spec to what ``numerics`` samples: a loss, the point w*, the data and n."""
+"""From a model spec to what ``numerics`` samples (its family's ``Samplable``), and the ``llc`` task."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-import jax
-import jax.numpy as jnp
-
 import numerics
-from proofs_checks.spec import Spec
-from theory.expression import read_expression
+from proofs_checks.families import Samplable, family
+from proofs_checks.spec import Spec, spec_from_tables
+from proofs_checks.tasks import register
 
 
-def samplable(spec: Spec, seed: int = 0) -> tuple[Any, Any, Any, int]:
-    """(loss, w*, data, n) for sampling the spec's model: a polynomial potential, a saved network with its
-    data, or a deep linear network at a rank-r teacher with n noise-free examples drawn with ``seed``."""
-    sampler = spec.sampler
-    if spec.kind == "deep_linear":
-        widths, n = list(spec.model["widths"]), int(sampler.get("n", 10_000))
-        key_teacher, key_data = jax.random.split(jax.random.key(seed))
-        teacher = numerics.deep_linear_teacher(key_teacher, widths, spec.model["rank"])
-        data = numerics.teacher_student_data(key_data, numerics.deep_linear_apply, teacher, n, widths[0])
-        return numerics.mse_loss(numerics.deep_linear_apply), teacher, data, n
-    if spec.kind == "polynomial":
-        if any(spec.model.get("prior_exponents") or []):
-            raise ValueError("sampling needs a prior positive at w*: prior_exponents must be zero for sampled evidence")
-        loss, names = numerics.polynomial_potential(read_expression(spec.model["expression"], spec.model.get("variables"), what="the loss K"), spec.model.get("variables"))
-        at = spec.model.get("at") or [0] * len(names)
-        return loss, jnp.asarray([float(x) for x in at], dtype=jnp.float32), None, int(sampler.get("n", 10_000))
-    if spec.kind == "network":
-        center = numerics.mlp_params_from_arrays(numerics.load_arrays(spec.path(spec.model["params"])))
-        arrays = numerics.load_arrays(spec.path(spec.data["path"]))
-        if set(arrays) < {"x", "y"}:
-            raise ValueError(f"the data file must hold arrays x and y, found {sorted(arrays)}")
-        loss_name = spec.model.get("loss", "mse")
-        losses = {"mse": numerics.mse_loss, "cross-entropy": numerics.cross_entropy_loss}
-        if loss_name not in losses:
-            raise ValueError(f"[model] loss must be mse or cross-entropy, got {loss_name!r}")
-        y = jnp.asarray(arrays["y"], dtype=jnp.float32 if loss_name == "mse" else jnp.int32)
-        data = {"x": jnp.asarray(arrays["x"], dtype=jnp.float32), "y": y}
-        inputs = center[0]["w"].shape[1]
-        if data["x"].ndim != 2 or data["x"].shape[1] != inputs:
-            raise ValueError(f"x must have shape (n, {inputs}) for these weights, got {tuple(data['x'].shape)}")
-        return losses[loss_name](numerics.mlp_apply(spec.model.get("activation", "relu"))), center, data, int(y.shape[0])
-    raise ValueError(f"no sampled evidence for a {spec.kind} model")  # catalogue models are decided exactly
+def samplable(spec: Spec, seed: int = 0) -> Samplable:
+    """(loss, w*, data, n) for sampling the spec's model, from its family (``proofs_checks.families``): a polynomial
+    potential, a saved network with its data, or a linear network at a teacher drawn with ``seed``."""
+    return family(spec.kind).samplable(spec, seed)
 
 
 def sampler_settings(sampler: dict[str, Any]) -> dict[str, Any]:
@@ -54,3 +25,15 @@ def sampler_settings(sampler: dict[str, Any]) -> dict[str, Any]:
         "num_steps": sampler.get("steps"),
         "batch_size": int(sampler.get("batch", 500)),
     }
+
+
+@register("llc")
+def llc(job: dict[str, Any]) -> dict[str, Any]:
+    """Job ``{model, sampler?, data?, folder?, seed}`` (a spec's tables): the λ̂ summary row of ``numerics.estimate_llc``."""
+    tables = {name: job[name] for name in ("model", "data", "sampler") if name in job}
+    parsed = spec_from_tables(tables, Path(job.get("folder", ".")))
+    seed = int(job.get("seed", 0))
+    loss, center, data, n = samplable(parsed, seed)
+    nbeta = parsed.sampler.get("nbeta", numerics.default_nbeta(n))
+    result = numerics.estimate_llc(loss, center, data, seed=seed, nbeta=nbeta, **sampler_settings(parsed.sampler))
+    return numerics.summary_row(result)

@@ -1,11 +1,12 @@
-"""Model specification files (TOML): one description of a model that every layer understands (DESIGN.md).
+"""Model specification files (TOML): one description of a model that every layer understands.
 
 ```toml
 [model]
-kind = "deep_linear"          # regular | reduced_rank | deep_linear | monomial | polynomial | network
+kind = "deep_linear"          # a family of proofs_checks.families: regular, monomial, polynomial, reduced_rank, two_layer, deep_linear, network
 widths = [5, 3, 4, 6]         # deep_linear: input → output
 rank = 2
 # regular: dim;  reduced_rank: inputs, outputs, hidden, rank;  monomial: exponents, prior_exponents
+# two_layer: inputs, outputs, hidden, singular_values, prior_var
 # polynomial: expression, variables, prior_exponents, at
 # network: params (.npz/.safetensors), activation, loss = "mse" | "cross-entropy"
 
@@ -29,23 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-KINDS = ("regular", "reduced_rank", "deep_linear", "monomial", "polynomial", "network")
-_FIELDS = {
-    "regular": {"dim"},
-    "reduced_rank": {"inputs", "outputs", "hidden", "rank"},
-    "deep_linear": {"widths", "rank"},
-    "monomial": {"exponents", "prior_exponents"},
-    "polynomial": {"expression", "variables", "prior_exponents", "at"},
-    "network": {"params", "activation", "loss"},
-}
-_REQUIRED = {
-    "regular": {"dim"},
-    "reduced_rank": {"inputs", "outputs", "hidden", "rank"},
-    "deep_linear": {"widths", "rank"},
-    "monomial": {"exponents"},
-    "polynomial": {"expression"},
-    "network": {"params"},
-}
+from proofs_checks.families import family
+
 _SAMPLER_FIELDS = {"n", "nbeta", "temperatures", "chains", "gamma", "steps", "batch", "seed"}
 
 
@@ -79,17 +65,15 @@ def spec_from_tables(document: dict[str, Any], folder: Path = Path(".")) -> Spec
         raise ValueError(f"unknown table(s) {sorted(unknown_tables)} in the spec; expected [model], [data], [sampler]")
     model = dict(document.get("model", {}))
     kind = model.pop("kind", None)
-    if kind not in KINDS:
-        raise ValueError(f"[model] kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    unknown = set(model) - _FIELDS[kind]
+    model_family = family(kind)
+    unknown = set(model) - model_family.fields
     if unknown:
-        raise ValueError(f"[model] of kind {kind!r} does not take {sorted(unknown)}; it takes {sorted(_FIELDS[kind])}")
-    missing = _REQUIRED[kind] - set(model)
+        raise ValueError(f"[model] of kind {kind!r} does not take {sorted(unknown)}; it takes {sorted(model_family.fields)}")
+    missing = model_family.required - set(model)
     if missing:
         raise ValueError(f"[model] of kind {kind!r} needs {sorted(missing)}")
     data = dict(document.get("data", {}))
-    if kind == "network" and "path" not in data:
-        raise ValueError("a network model needs [data] path = \"FILE.npz\" with arrays x and y")
+    model_family.validate(model, data)
     sampler = dict(document.get("sampler", {}))
     unknown = set(sampler) - _SAMPLER_FIELDS
     if unknown:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 
@@ -50,20 +52,32 @@ def test_python_examples_run_as_doctests():
 def test_python_examples_in_docs_run_as_doctests():
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
-    for page in sorted((ROOT / "docs").glob("*.md")):
+    for page in sorted((ROOT / "docs").rglob("*.md")):
         for number, (language, block) in enumerate(_fenced_blocks(page.read_text())):
             if language == "python":
                 runner.run(parser.get_doctest(block, {}, f"{page.name} block {number}", str(page), 0))
     assert runner.summarize(verbose=False).failed == 0
 
 
-def test_console_examples_print_what_the_readme_shows():
+def _console_examples() -> list[tuple[str, str, str]]:
+    """(page, command, expected output) of every ``$ sltv …`` line in a console block of the README or a docs page."""
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    return [
+        (str(page.relative_to(ROOT)), command, expected)
+        for page in pages
+        for language, body in _fenced_blocks(page.read_text())
+        if language == "console"
+        for command, expected in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", body, flags=re.M)
+    ]
+
+
+@pytest.mark.parametrize(("page", "command", "expected"), _console_examples())
+def test_console_examples_print_what_the_readme_and_the_docs_show(page: str, command: str, expected: str):
+    args = shlex.split(command)
+    assert args[0] == "sltv", f"{page}: {command}"
     sltv = Path(sys.executable).parent / "sltv"
-    for block in _blocks("console"):
-        for command, expected in re.findall(r"^\$ (.*)\n((?:(?!\$ ).*\n)*)", block, flags=re.M):
-            args = shlex.split(command)
-            result = subprocess.run([str(sltv), *args[1:]], capture_output=True, text=True)
-            assert (result.stdout + result.stderr) == expected, command
+    result = subprocess.run([str(sltv), *args[1:]], capture_output=True, text=True, cwd=ROOT)
+    assert (result.stdout + result.stderr) == expected, f"{page}: {command}"
 
 
 def test_first_command_output_matches_the_readme(tmp_path):

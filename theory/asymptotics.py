@@ -1,4 +1,4 @@
-"""SLT asymptotics of the free energy from a learning coefficient (Watanabe 2009; REFERENCES §1).
+"""SLT asymptotics of the free energy from a learning coefficient (Watanabe 2009, ch. 6; docs/references.md).
 
   F_SLT(n) = n·L0 + λ·log n − (m − 1)·log log n + c,
   λ_eff,SLT(n) = dF_SLT/d log n − n·L0 = λ − (m − 1)/log n,

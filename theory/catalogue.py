@@ -1,7 +1,7 @@
 """Closed-form learning coefficients: regular models, normal-crossing monomials, disjoint blocks.
 
 Formulas from Watanabe (2009), *Algebraic Geometry and Statistical Learning Theory*, ch. 2 and 7
-(collected in REFERENCES §4):
+(collected in docs/references.md):
 
 - regular model in d parameters: λ = d/2, m = 1;
 - normal crossing K = Π_j w_j^(2k_j) with prior ∝ Π_j |w_j|^(h_j) near 0:

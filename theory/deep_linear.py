@@ -2,7 +2,7 @@
 
 A network x ↦ W_L ⋯ W_1 x with widths H_1 (output), …, H_{L+1} (input), true product of rank r, and
 M_s = H_s − r. Aoyagi, M. (2024), "Consideration on the learning efficiency of multiple-layered neural
-networks with linear units", Neural Networks 172:106132, Theorem 1 (REFERENCES §3):
+networks with linear units", Neural Networks 172:106132, Theorem 1 (docs/references.md):
 choose S ⊆ {1, …, L+1} with |S| = ℓ+1 such that
 
   (i)   max_{s∈S} M_s < min_{s∉S} M_s,

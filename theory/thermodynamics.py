@@ -1,6 +1,6 @@
 """Exact finite-n thermodynamics from the moments of the loss under e^(−nK)·φ.
 
-For a loss K ≥ 0 and a prior density φ (Watanabe 2009; REFERENCES §1):
+For a loss K ≥ 0 and a prior density φ (Watanabe 2009, ch. 6; docs/references.md):
 
   Z(n) = ∫ e^(−nK) φ,   F(n) = −log Z(n),
   λ_eff(n) = dF/d log n = n·E_n[K],

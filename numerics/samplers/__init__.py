@@ -1,12 +1,17 @@
-"""Samplers in the BlackJAX shape: ``init(position) -> State``, ``step(key, state) -> (State, Info)``.
+"""Samplers in the BlackJAX shape (the interface is ``numerics.base.Sampler``): SGLD, the exact Gibbs kernels of
+linear models, and BlackJAX's MALA, HMC and NUTS as references."""
 
-Every ``Info`` carries ``loss``, the loss the step saw at the state it started from (a minibatch loss for
-SGLD, the full-data loss for the exact kernels), which is what the estimators average.
-"""
-
-from numerics.samplers.gibbs import GibbsState, LinearProblem, data_problem, linear_gibbs, population_problem, two_layer_gibbs
+from numerics.base import Sampler
+from numerics.samplers.gibbs import (
+    GibbsState,
+    LinearProblem,
+    data_problem,
+    linear_gibbs,
+    population_problem,
+    two_layer_gibbs,
+)
 from numerics.samplers.reference import ReferenceInfo, hmc, mala, nuts
-from numerics.samplers.sgld import Sampler, SGLDInfo, SGLDState, sgld
+from numerics.samplers.sgld import SGLDInfo, SGLDState, sgld
 
 __all__ = [
     "GibbsState",

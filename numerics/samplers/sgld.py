@@ -8,16 +8,14 @@ With ``batch_size = n`` (or a population loss without data) it is the unadjusted
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
 from jax.flatten_util import ravel_pytree
 
+from numerics.base import PyTree, Sampler
 from numerics.posterior import LocalPosterior
-
-PyTree = Any
 
 
 class SGLDState(NamedTuple):
@@ -26,11 +24,6 @@ class SGLDState(NamedTuple):
 
 class SGLDInfo(NamedTuple):
     loss: jax.Array  # the minibatch loss L_B at the position the step started from
-
-
-class Sampler(NamedTuple):
-    init: Callable[[PyTree], Any]
-    step: Callable[[jax.Array, Any], tuple[Any, Any]]
 
 
 def draw_batch(key: jax.Array, data: PyTree, batch_size: int | None) -> PyTree:

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated
 
 import typer
 
-from proofs_checks.cli import certify, check, compare, free_energy, gibbs, llc, lora, regress, report, rlct, sweep, volume
+from proofs_checks import __version__
+from proofs_checks.cli import (
+    certify,
+    check,
+    compare,
+    free_energy,
+    gibbs,
+    llc,
+    lora,
+    regress,
+    report,
+    rlct,
+    sweep,
+    volume,
+)
 from proofs_checks.cli._common import SltvTyper, stdout
 
 __all__ = ["app"]
@@ -32,16 +45,9 @@ app.add_typer(report.app, name="report")
 app.command("sweep")(sweep.sweep)
 
 
-def _package_version() -> str:
-    try:
-        return version("slt-verifier")
-    except PackageNotFoundError:  # running from a source tree that was not installed
-        return "unknown"
-
-
 def _show_version(value: bool) -> None:
     if value:
-        stdout.print(f"sltv (slt-verifier) {_package_version()}")
+        stdout.print(f"sltv (slt-verifier) {__version__}")
         raise typer.Exit()
 
 

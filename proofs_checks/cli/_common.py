@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import Progress
 
 import theory
+from proofs_checks import SCHEMA_VERSION
 from theory.precision import PrecisionError
 
 USER_ERROR_EXIT_CODE = 2
@@ -193,11 +194,11 @@ def executor_from_options(kind: str, workers: int, address: str | None):
 def emit(payload: dict[str, Any], as_json: bool, render: Callable[[], None]) -> None:
     """Print exactly one JSON object on stdout when ``as_json``, otherwise the human rendering.
 
-    JSON has no NaN or infinity: a non-finite number is written as ``null`` and its place and value are listed
+    Every object carries ``schema_version`` (``proofs_checks.SCHEMA_VERSION``). JSON has no NaN or infinity: a non-finite number is written as ``null`` and its place and value are listed
     under ``"non_finite"`` (e.g. ``{"llc.rhat": "nan"}``), so that a reader sees why it is missing."""
     if as_json:
         non_finite: dict[str, str] = {}
-        clean = json_ready(payload, "", non_finite)
+        clean = {"schema_version": SCHEMA_VERSION, **json_ready(payload, "", non_finite)}
         if non_finite:
             clean["non_finite"] = non_finite
         sys.stdout.write(json.dumps(clean, allow_nan=False) + "\n")

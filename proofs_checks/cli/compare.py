@@ -26,7 +26,7 @@ def gap(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
     """A 2×1×2 linear model with target singular values (s, 0): rank-1 SLT (λ = 3/2) against rank-0 (λ = 1, m = 2)."""
-    from proofs_checks import scenarios
+    from proofs_checks.scenarios import gap as scenario
 
     s_values = float_list(s, "--s")
     if any(not 0 < v < 10 for v in s_values):
@@ -42,7 +42,7 @@ def gap(
         for value in s_values:
             bar.update(task, description=f"s = {value:g}: {len(sizes)} exact points")
             with user_errors():
-                results.append(scenarios.gap(value, sizes, tolerance, dps)[0])
+                results.append(scenario.run(value, sizes, tolerance, dps)[0])
             bar.advance(task)
     n_stars = [None if c.n_star is None else (c.crossover.n if c.crossover else float(c.n_star)) for c in results]
     reached = [(1 / v, n) for v, n in zip(s_values, n_stars) if n is not None]

@@ -17,7 +17,7 @@ from proofs_checks.cli._common import (
     prior_variances,
     stdout,
 )
-from theory.polynomial_free_energy import polynomial_thermodynamics
+from theory.polynomial.free_energy import polynomial_thermodynamics
 from theory.two_layer import two_layer_thermodynamics
 
 app = typer.Typer(help="Exact finite-n free energy F(n), λ_eff(n) and heat capacity C(n), at stated precision.")
@@ -79,7 +79,7 @@ def two_layer(
     prior_var: Annotated[str, typer.Option("--prior-var", help="Prior variance s_a = s_b (or 'sa,sb').")] = "1",
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
-    """Two-layer linear model y = B·A·x with Gaussian priors (REFERENCES §5), beside its SLT prediction."""
+    """Two-layer linear model y = B·A·x with Gaussian priors (docs/theory/two-layer.md), beside its SLT prediction."""
     sizes = decimal_list(n, "--n")
     values = decimal_list(singular_values, "--singular-values")
     variance = prior_variances(prior_var)

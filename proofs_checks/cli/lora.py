@@ -153,7 +153,6 @@ def lora(
     The true curve (exact-kernel Gibbs, or the exact engine), every truncation's SLT prediction, their windows of
     validity, local exponents and visibility thresholds. Exit code 4 when a point of the curve is unhealthy (it is
     reported and left out of the verdicts)."""
-    from proofs_checks.scenarios import lora as scenario
 
     model = checked_model(inputs, outputs, hidden, alpha, scale, singular_values, matrix, bulk, noise, prior_var)
     ns = checked_grid(model, n_min, n_max, per_decade, method, tolerance)
@@ -164,7 +163,6 @@ def lora(
     written = None
     if report is not None:
         from proofs_checks.report import write_report
-
         from proofs_checks.scenarios.lora_report import report as lora_report
 
         written = write_report(lora_report(result), report)

@@ -94,10 +94,10 @@ def main(
         return
     if not example:
         raise UserError(f"give a scenario ({', '.join(ctx.command.list_commands(ctx))}) or --example")
-    from proofs_checks import scenario_reports
+    from proofs_checks.scenarios import gap as scenario
 
     engine = executor_from_options(executor, workers, address)
-    _write(lambda progress: scenario_reports.example_report(progress, engine), out, as_json)
+    _write(lambda progress: scenario.example_report(progress, engine), out, as_json)
 
 
 @app.command("gap")
@@ -113,13 +113,13 @@ def gap(
     as_json: JsonOption = False,
 ) -> None:
     """The gap scenario: a 2×1×2 model with target singular values (s, 0), exact and sampled."""
-    from proofs_checks import scenario_reports
+    from proofs_checks.scenarios import gap as scenario
 
     values = float_list(s, "--s")
     if not all(0 < value < 1 for value in values):
         raise UserError(f"--s takes small singular values in (0, 1), got {s!r}")
     engine = executor_from_options(executor, workers, address)
-    _write(lambda progress: scenario_reports.gap_report(values, n_max=n_max, sampled=sampled, seed=seed, progress=progress,
+    _write(lambda progress: scenario.report(values, n_max=n_max, sampled=sampled, seed=seed, progress=progress,
                                                        executor=engine), out, as_json)  # fmt: skip
 
 
@@ -135,13 +135,13 @@ def dimension(
     as_json: JsonOption = False,
 ) -> None:
     """The dimension scenario: how late full-rank SLT sets in for a power-law spectrum at growing d."""
-    from proofs_checks import scenario_reports
+    from proofs_checks.scenarios import dimension as scenario
 
     if not 0 < alpha <= 10:
         raise UserError(f"--alpha must be in (0, 10], got {alpha}")
     sizes = [int(x) for x in float_list(dims, "--dims")]
     engine = executor_from_options(executor, workers, address)
-    _write(lambda progress: scenario_reports.dimension_report(sizes, alpha, seed=seed, progress=progress, executor=engine), out, as_json)
+    _write(lambda progress: scenario.report(sizes, alpha, seed=seed, progress=progress, executor=engine), out, as_json)
 
 
 @app.command("modular-addition")
@@ -163,8 +163,8 @@ def modular_addition(
     as_json: JsonOption = False,
 ) -> None:
     """Modular addition: trained networks' λ̂ against SLT."""
-    from proofs_checks.modular_addition import ModularConfig
-    from proofs_checks.modular_report import modular_addition_report
+    from proofs_checks.scenarios.modular_addition import ModularConfig
+    from proofs_checks.scenarios.modular_addition_report import report as modular_addition_report
 
     with user_errors():
         config = ModularConfig(tuple(int_list(primes, "--p")), tuple(int_list(widths, "--widths")), tuple(float_list(betas, "--betas")),
@@ -181,7 +181,7 @@ def sweep(
     as_json: JsonOption = False,
 ) -> None:
     """One row per job of a sweep, with the fields its grid varies and the headline numbers."""
-    from proofs_checks import scenario_reports
+    from proofs_checks.sweep import sweep_report
 
     path = sweep_file / "sweep.json" if sweep_file is not None and sweep_file.is_dir() else sweep_file
     if path is None or not path.is_file():
@@ -190,7 +190,7 @@ def sweep(
         data = json.loads(path.read_text())
     except (json.JSONDecodeError, OSError, UnicodeDecodeError) as error:
         raise UserError(f"{str(path)!r} is not a sweep.json: {error}") from None
-    _write(lambda progress: scenario_reports.sweep_report(data), out, as_json)
+    _write(lambda progress: sweep_report(data), out, as_json)
 
 
 @app.command("lora")

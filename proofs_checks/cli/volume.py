@@ -85,7 +85,7 @@ def two_layer(
     dps: DpsOption = 15,
     as_json: JsonOption = False,
 ) -> None:
-    """The two-layer linear model with Gaussian priors (``theory.two_layer_volume``), beside its λ."""
+    """The two-layer linear model with Gaussian priors (``theory.two_layer.volume``), beside its λ."""
     levels = decimal_list(eps, "--eps")
     values = [v for v in decimal_list(singular_values, "--singular-values") if mpmath.mpf(v) != 0] or ["0"]
     variance = prior_variances(prior_var)

@@ -41,8 +41,8 @@ import numpy as np
 import sympy
 
 import theory
+from numerics.spectra import fit_power_law, load_matrix, power_law, singular_values
 from proofs_checks.comparison import Boundary, Slope, Window, crossing, fit_slope, windows
-from proofs_checks.scenarios import power_law
 
 DEFAULT_TOLERANCE = 0.10
 MAX_WIDTH = 65_536
@@ -136,7 +136,6 @@ def matrix_model(path: str, tensor: str | None, hidden: int, noise: float = 1.0,
                  bulk: tuple[int, int] | None = None) -> LoraModel:  # fmt: skip
     """The target is a user's weight matrix (``numerics.spectra.load_matrix``): its singular values, with a fitted
     power law (α, c and their intervals over the reported bulk) recorded in ``source``. A d_out × d_in matrix."""
-    from numerics.spectra import fit_power_law, load_matrix, singular_values
 
     matrix = load_matrix(path, tensor)
     _check_width(matrix.shape[0], "the matrix's rows (d_out)"), _check_width(matrix.shape[1], "the matrix's columns (d_in)")

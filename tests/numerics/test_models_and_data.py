@@ -117,3 +117,18 @@ def test_two_layer_teacher_has_the_singular_values():
     assert np.linalg.svd(np.asarray(b @ a), compute_uv=False)[:3] == pytest.approx([1.5, 0.2, 0.0], abs=1e-5)
     with pytest.raises(ValueError, match="hidden width"):
         two_layer_teacher(jax.random.key(0), [1.0, 1.0], inputs=4, hidden=1, outputs=4)
+
+
+def test_as_key_turns_an_int_seed_into_a_key_once():
+    import jax
+    import numpy as np
+
+    from numerics.base import as_key
+
+    key = jax.random.key(7)
+    assert as_key(key) is key
+    assert jax.random.key_data(as_key(7)).tolist() == jax.random.key_data(key).tolist()
+    assert jax.random.key_data(as_key(np.int64(7))).tolist() == jax.random.key_data(key).tolist()
+    for bad in (True, 1.5, "7"):
+        with pytest.raises(ValueError, match="seed must be an integer"):
+            as_key(bad)

@@ -10,7 +10,7 @@ import pytest
 
 from theory import deep_linear, reduced_rank
 
-JSON_KEYS = {"lambda", "lambda_float", "multiplicity", "status", "method", "source"}
+JSON_KEYS = {"schema_version", "lambda", "lambda_float", "multiplicity", "status", "method", "source"}
 
 
 def test_deep_linear_json_is_one_object_matching_the_api(sltv):

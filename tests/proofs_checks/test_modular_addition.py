@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from proofs_checks.modular_addition import ModularConfig, analyse, measure_network
+from proofs_checks.scenarios.modular_addition import ModularConfig, analyse, measure_network
 
 TINY = dict(primes=(5,), widths=(2, 3, 4), nbeta_factors=(1.0, 2.0, 4.0), train_steps=300, chains=2, langevin_time=0.3)
 

@@ -120,12 +120,12 @@ def test_the_readme_example_file_passes(pytester):
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=2)
 
 
-def test_the_readme_shows_the_example_file_as_it_is():
+def test_the_docs_show_the_example_file_as_it_is():
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
     body = (root / "examples" / "test_regression_example.py").read_text().split('"""\n', 2)[2].strip()
-    assert body in (root / "README.md").read_text()
+    assert body in (root / "docs" / "commands" / "regress.md").read_text()
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from proofs_checks.report import Column, Report, Table, payload, write_report
-from proofs_checks.scenario_reports import gap_report
+from proofs_checks.scenarios.gap import report as gap_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 

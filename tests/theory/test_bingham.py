@@ -6,11 +6,11 @@ from functools import lru_cache
 
 import mpmath
 import pytest
-
 from mpmath.calculus.inverselaplace import FixedTalbot
 
-from theory.bingham import bingham_moments, sphere_quadratic_expectation, talbot_rule
-from theory.two_layer_wishart import bessel_i012
+from theory.quadrature.talbot import talbot_rule
+from theory.special.bingham import bingham_moments, sphere_quadratic_expectation
+from theory.two_layer.wishart import bessel_i012
 
 
 def _equal_values_reference(beta, value, k, dim):

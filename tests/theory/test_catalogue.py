@@ -1,8 +1,9 @@
-"""Regular models, normal-crossing monomials and the disjoint-block rules (REFERENCES §4)."""
+"""Regular models, normal-crossing monomials and the disjoint-block rules (Watanabe 2009, ch. 7; docs/references.md)."""
+
+from fractions import Fraction
 
 import pytest
 import sympy
-from fractions import Fraction
 
 from theory import LearningCoefficient, Status, block_product, block_sum, monomial, regular
 

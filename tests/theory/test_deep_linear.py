@@ -22,7 +22,7 @@ from theory import admissible_index_sets, deep_linear, greedy_index_set, monomia
     ],
 )
 def test_worked_examples(widths_output_first, r, lam, m):
-    widths = list(reversed(widths_output_first))  # REFERENCES lists output first; the API takes input first
+    widths = list(reversed(widths_output_first))  # Aoyagi (2024) lists widths output first; the API takes input first
     for method in ("greedy", "brute_force"):
         lc = deep_linear(widths, r, method=method)
         assert (lc.lam, lc.multiplicity) == (sympy.Rational(lam), m)

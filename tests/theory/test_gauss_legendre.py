@@ -1,7 +1,7 @@
 import mpmath
 import pytest
 
-from theory.gauss_legendre import cumulative_weights, gauss_legendre
+from theory.quadrature.gauss_legendre import cumulative_weights, gauss_legendre
 
 
 def test_gauss_legendre_rules_of_any_size_against_mpmath_and_exactness():

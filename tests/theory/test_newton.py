@@ -1,4 +1,4 @@
-"""Newton-polyhedron learning coefficients (REFERENCES §4) against closed forms and the catalogue."""
+"""Newton-polyhedron learning coefficients (Watanabe 2009, ch. 7; docs/references.md) against closed forms and the catalogue."""
 
 import math
 import re

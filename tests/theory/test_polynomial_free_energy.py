@@ -4,8 +4,10 @@ import gmpy2
 import mpmath
 import pytest
 
-from theory import polynomial, polynomial_free_energy, polynomial_thermodynamics
-from theory.gauss_legendre import gauss_legendre
+from theory import polynomial_thermodynamics
+from theory.polynomial import free_energy as polynomial_free_energy
+from theory.polynomial import loss as polynomial
+from theory.quadrature.gauss_legendre import gauss_legendre
 
 
 @pytest.mark.parametrize("n", [1, 10**4, 10**12])

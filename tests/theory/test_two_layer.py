@@ -11,7 +11,7 @@ from theory.precision import PrecisionError, with_precision_contract
 
 @pytest.mark.parametrize("n", [10, 1000, 10**6])
 def test_zero_target_matches_the_bessel_k0_closed_form(n):
-    # REFERENCES §5: 1×1×1, M = 0: Z = e^(1/(4c)) K0(1/(4c)) / sqrt(2πc), c = n s_a s_b
+    # docs/theory/two-layer.md: 1×1×1, M = 0: Z = e^(1/(4c)) K0(1/(4c)) / sqrt(2πc), c = n s_a s_b
     point = two_layer_thermodynamics(n, [0], 1, 1, 1, dps=20)
     with mpmath.workdps(40):
         c = mpmath.mpf(n)
@@ -21,7 +21,7 @@ def test_zero_target_matches_the_bessel_k0_closed_form(n):
 
 
 def test_thirty_digit_reference_value():
-    # REFERENCES §5: 1×1×1, M = 0.5, n = 100, s_a = s_b = 1: Z = 0.0755632053353564713368373841
+    # docs/theory/two-layer.md: 1×1×1, M = 0.5, n = 100, s_a = s_b = 1: Z = 0.0755632053353564713368373841
     point = two_layer_thermodynamics(100, ["0.5"], 1, 1, 1, dps=30)
     with mpmath.workdps(40):
         reference = -mpmath.log(mpmath.mpf("0.0755632053353564713368373841"))
@@ -29,7 +29,7 @@ def test_thirty_digit_reference_value():
 
 
 def _cartesian_free_energy(n, M):
-    """F(n) for H = 1 from REFERENCES §5's b-marginal, integrated over a ∈ R^N_in in Cartesian coordinates
+    """F(n) for H = 1 from the b-marginal of docs/theory/two-layer.md, integrated over a ∈ R^N_in in Cartesian coordinates
     (no radial or Bingham reduction): Z = E_a[det(I + n aaᵀ)^(−N_out/2) exp(−(n/2) tr(M (I + n aaᵀ)^(−1) Mᵀ))]."""
     M = mpmath.matrix(M)
     n_out, n_in = M.rows, M.cols

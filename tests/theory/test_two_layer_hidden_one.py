@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from theory import reduced_rank_for_target, two_layer_volume
-from theory.two_layer_hidden_one import any_rank, cosine_product_law, hidden_one, two_by_two
+from theory.two_layer.hidden_one import any_rank, cosine_product_law, hidden_one, two_by_two
 
 
 @pytest.mark.parametrize("eps", ["0.1", pytest.param("0.7", marks=pytest.mark.slow)])  # ‖M‖² − 2ε > 0 and < 0

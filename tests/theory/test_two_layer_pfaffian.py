@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from theory import reduced_rank, slt_lambda_eff, two_layer_thermodynamics, two_layer_volume
-from theory.two_layer import _thermo_point
-from theory.two_layer_pfaffian import _pfaffian, _thermodynamics, pfaffian_thermodynamics, zero_target_volume
-from theory.two_layer_wishart import wishart_moments
+from theory.two_layer.pfaffian import _pfaffian, _thermodynamics, pfaffian_thermodynamics, zero_target_volume
+from theory.two_layer.thermodynamics import _thermo_point
+from theory.two_layer.wishart import wishart_moments
 
 
 def test_pfaffian_by_elimination_against_its_expansion_and_the_determinant():
@@ -90,7 +90,7 @@ def test_agrees_with_monte_carlo_over_every_weight(inputs, hidden, outputs):
 @pytest.mark.slow
 @pytest.mark.parametrize(("hidden", "n"), [(2, "10"), (3, "1e3")])
 def test_equals_the_two_by_two_wishart_quadrature(hidden, n):
-    """Two inputs and outputs: the 2-D integral over the 2×2 Wishart eigenvalues (``theory.two_layer_wishart``,
+    """Two inputs and outputs: the 2-D integral over the 2×2 Wishart eigenvalues (``theory.two_layer.wishart``,
     Bessel functions of the rotation, tanh–sinh-free Gauss–Legendre in r and q) with s_1 = s_2 = 0."""
     zero, one = mpmath.mpf(0), mpmath.mpf(1)
     wishart = _thermo_point(mpmath.mpf(n), lambda m, refine: wishart_moments(m, zero, zero, hidden, 2, one, one, refine), 8, n)
@@ -128,7 +128,7 @@ def test_heat_capacity_identity_and_sign():
     ("hidden", "eps"), [pytest.param(2, "1e-4", marks=pytest.mark.slow), pytest.param(3, "0.1", marks=pytest.mark.slow), (3, "3")]
 )
 def test_volume_equals_the_two_by_two_wishart_reduction(hidden, eps):
-    """Two inputs and two outputs: ``theory.two_layer_volume``'s real-variable reduction (a ₂F₁ density of the
+    """Two inputs and two outputs: ``theory.two_layer.volume``'s real-variable reduction (a ₂F₁ density of the
     Wishart eigenvalue ratio times the distribution function of a product of Gamma variables), no Laplace
     transform at all."""
     one = mpmath.mpf(1)
@@ -139,7 +139,7 @@ def test_volume_equals_the_two_by_two_wishart_reduction(hidden, eps):
 
 
 def test_one_row_volume_equals_the_incomplete_gamma_integral():
-    """p = 1 (hidden = 1): V = E_y[P(N_out/2, ε/(s_b y))] over ‖a‖² (``theory.two_layer_volume``), unequal priors."""
+    """p = 1 (hidden = 1): V = E_y[P(N_out/2, ε/(s_b y))] over ‖a‖² (``theory.two_layer.volume``), unequal priors."""
     reference = two_layer_volume("0.02", 3, 1, 4, prior_var=("0.5", "2"), dps=12)
     pfaffian = zero_target_volume(mpmath.mpf("0.02"), 3, 1, 4, mpmath.mpf("0.5"), mpmath.mpf(2), 12)
     assert abs(pfaffian.volume - reference.volume) < 1e-11 * reference.volume
@@ -215,7 +215,7 @@ def test_rank_one_agrees_with_monte_carlo_over_every_weight():
 
 @pytest.mark.slow
 def test_rank_one_equals_the_two_by_two_wishart_quadrature():
-    """2 → 3 → 2 against diag(0.5, 0): the 2-D Wishart integral of ``theory.two_layer_wishart`` (Bessel functions
+    """2 → 3 → 2 against diag(0.5, 0): the 2-D Wishart integral of ``theory.two_layer.wishart`` (Bessel functions
     of the rotation angle) against the Pfaffian with Talbot's rule."""
     zero, one, s = mpmath.mpf(0), mpmath.mpf(1), mpmath.mpf("0.5")
     wishart = _thermo_point(mpmath.mpf(10), lambda m, refine: wishart_moments(m, s, zero, 3, 2, one, one, refine), 8, 10)

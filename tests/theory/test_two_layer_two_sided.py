@@ -1,4 +1,4 @@
-"""V(ε) with two inputs, hidden ≥ 2 and a non-zero target (theory.two_layer_two_sided): the conditional law given
+"""V(ε) with two inputs, hidden ≥ 2 and a non-zero target (theory.two_layer.two_sided): the conditional law given
 the Wishart spectrum against closed forms and a second inversion method, V against Monte Carlo (rank two here; the
 rank-one case's Monte Carlo check is bench/validate_two_sided_volume.py, 7–14 minutes) and λ."""
 
@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from theory import reduced_rank_for_target, two_layer_volume
-from theory.two_layer_two_sided import _conditional
-from theory.noncentral_chi2 import poisson_gamma_mixture
+from theory.special.noncentral_chi2 import poisson_gamma_mixture
+from theory.two_layer.two_sided import _conditional
 
 SIGMA, DELTA = mpmath.mpf("0.625"), mpmath.mpf("0.375")  # target diag(1, 0.5): (s1² ± s2²)/2
 
@@ -70,7 +70,7 @@ def test_conditional_law_against_convolution_of_noncentral_chi_squares(a1, a2):
 @pytest.mark.parametrize("values, dps", [(["1", "0.8"], 5)])
 def test_volume_against_monte_carlo(values, dps):
     """2 → 2 → 2 at ε = 0.3 against 4·10⁶ draws of every weight: diag(1, 0.8) (the computation takes ~90 s). The
-    rank-one diag(1, 0), where narrow columns go through theory.two_sided_rank_one, takes 7–14 minutes and is checked
+    rank-one diag(1, 0), where narrow columns go through theory.two_layer.two_sided_rank_one, takes 7–14 minutes and is checked
     the same way by bench/validate_two_sided_volume.py (2·10⁸ draws offline: 0.0271379 ± 0.0000115 against
     0.02714148 at 4 digits)."""
     rng = np.random.default_rng(20261201)

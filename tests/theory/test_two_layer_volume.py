@@ -6,8 +6,8 @@ import pytest
 from scipy import integrate, stats
 
 from theory import reduced_rank, reduced_rank_for_target, two_layer_volume
-from theory.two_layer_hidden_one import _cosine_tail, _cosine_tail_steps, cosine_product_law, hidden_one, two_by_two
-from theory.two_layer_volume import _slab
+from theory.two_layer.hidden_one import _cosine_tail, _cosine_tail_steps, cosine_product_law, hidden_one, two_by_two
+from theory.two_layer.volume import _slab
 
 
 @pytest.mark.parametrize("eps", ["0.01", "0.5"])
@@ -148,7 +148,7 @@ def test_a_rank_one_target_with_both_sides_above_one_at_any_eps_against_conditio
     """3×1×3 (the laws of ‖a‖‖b‖ and of the product of two cosines) and 3×1×2 (the arcsine-sum law times a Beta
     radius), s = 0.5, at and beyond ε = s²/2 (K at w = 0), where every direction qualifies for small ‖a‖‖b‖ and
     c* crosses the log singularity of the density of c at 0, against the non-central χ² law of b given a
-    (module docstring of theory.two_layer_volume)."""
+    (module docstring of theory.two_layer.volume)."""
     point = two_layer_volume(eps, 3, 1, outputs, singular_value="0.5", dps=6)
     volume, exponent = _conditioned_on_a(float(eps), 3, outputs)
     assert abs(float(point.volume) - volume) < 1e-6 * volume

@@ -1,4 +1,4 @@
-"""The law of K given the 2×2 Wishart spectrum for a rank-one target (theory.two_sided_rank_one) against the
+"""The law of K given the 2×2 Wishart spectrum for a rank-one target (theory.two_layer.two_sided_rank_one) against the
 saddle-point Bromwich integral where both apply, against scipy's non-central χ² laws where a column is narrow and
 against the Poisson mixture at equal eigenvalues (V(ε) against Monte Carlo: test_two_layer_two_sided)."""
 
@@ -6,16 +6,16 @@ import mpmath
 import numpy as np
 import pytest
 
-from theory.gauss_legendre import gauss_legendre
-from theory.noncentral_chi2 import poisson_gamma_mixture
-from theory.two_layer_two_sided import _conditional
-from theory.two_sided_rank_one import rank_one_conditional
+from theory.quadrature.gauss_legendre import gauss_legendre
+from theory.special.noncentral_chi2 import poisson_gamma_mixture
+from theory.two_layer.two_sided import _conditional
+from theory.two_layer.two_sided_rank_one import rank_one_conditional
 
 
 @pytest.mark.parametrize("eps, a1, a2, others", [("0.3", "1", "0.1", 2), ("0.2", "0.5", "0.03", 3), ("0.45", "2", "0.05", 2)])
 def test_agrees_with_the_bromwich_integral_where_the_column_is_not_narrow(eps, a1, a2, others):
     """Two unrelated methods on the same law: real quadrature over (p, θ, ζ) and the inversion of the closed-form
-    angle-averaged transform on a parabola (theory.two_layer_two_sided), at s = 1."""
+    angle-averaged transform on a parabola (theory.two_layer.two_sided), at s = 1."""
     with mpmath.workdps(20):
         eps, a1, a2 = mpmath.mpf(eps), mpmath.mpf(a1), mpmath.mpf(a2)
         half = mpmath.mpf(1) / 2
