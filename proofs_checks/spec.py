@@ -2,13 +2,14 @@
 
 ```toml
 [model]
-kind = "deep_linear"          # a family of proofs_checks.families: regular, monomial, polynomial, reduced_rank, two_layer, deep_linear, network
+kind = "deep_linear"          # a family of proofs_checks.families: regular, monomial, polynomial, reduced_rank, two_layer, deep_linear, network, modular
 widths = [5, 3, 4, 6]         # deep_linear: input → output
 rank = 2
 # regular: dim;  reduced_rank: inputs, outputs, hidden, rank;  monomial: exponents, prior_exponents
 # two_layer: inputs, outputs, hidden, singular_values, prior_var
 # polynomial: expression, variables, prior_exponents, at
 # network: params (.npz/.safetensors), activation, loss = "mse" | "cross-entropy"
+# modular: p, params (arrays w and a of the quadratic network), train_fraction, data_seed
 
 [data]                        # network models only
 path = "data.npz"             # arrays x and y

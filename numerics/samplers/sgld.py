@@ -41,18 +41,17 @@ def _gaussian_like(key: jax.Array, tree: PyTree) -> PyTree:
     return unravel(jax.random.normal(key, flat.shape, flat.dtype))
 
 
+def langevin_move(position: PyTree, potential_grad: PyTree, noise: PyTree, step_size: float) -> PyTree:
+    """The Euler–Maruyama step of the Langevin diffusion, shared by SGLD and its MALA acceptance:
+    w' = w − (ε/2)·∇U(w) + √ε·z."""
+    return jax.tree.map(lambda x, g, z: x - 0.5 * step_size * g + jnp.sqrt(step_size) * z, position, potential_grad, noise)
+
+
 def langevin_proposal(posterior: LocalPosterior, key: jax.Array, position: PyTree, batch: PyTree, step_size: float) -> tuple[PyTree, jax.Array]:
     """One Langevin move w' = w − (ε/2)·∇U_B(w) + N(0, ε·I), and the minibatch loss L_B(w)."""
     loss, grad = jax.value_and_grad(posterior.loss)(position, batch)
-    noise = _gaussian_like(key, position)
-    new = jax.tree.map(
-        lambda x, g, c, z: x - 0.5 * step_size * (posterior.nbeta * g + posterior.gamma * (x - c)) + jnp.sqrt(step_size) * z,
-        position,
-        grad,
-        posterior.center,
-        noise,
-    )
-    return new, loss
+    potential_grad = jax.tree.map(lambda x, g, c: posterior.nbeta * g + posterior.gamma * (x - c), position, grad, posterior.center)
+    return langevin_move(position, potential_grad, _gaussian_like(key, position), step_size), loss
 
 
 def langevin_acceptance(
@@ -66,8 +65,7 @@ def langevin_acceptance(
     """
     value_and_grad = jax.value_and_grad(lambda w: posterior.potential(w, batch))
     u0, g0 = value_and_grad(position)
-    noise = _gaussian_like(key, position)
-    proposal = jax.tree.map(lambda x, g, z: x - 0.5 * step_size * g + jnp.sqrt(step_size) * z, position, g0, noise)
+    proposal = langevin_move(position, g0, _gaussian_like(key, position), step_size)
     u1, g1 = value_and_grad(proposal)
 
     def log_q(to: PyTree, frm: PyTree, grad: PyTree) -> jax.Array:  # log density of proposing `to` from `frm`

@@ -95,3 +95,32 @@ def test_a_fresh_process_finds_a_task_by_name_alone() -> None:
     code = "from proofs_checks.tasks import task; print(task('two-layer-exact').__module__)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "proofs_checks.families.two_layer", result.stderr
+
+
+def _modular_spec(tmp_path: Path, p: object = 5, w_shape: tuple[int, int] = (4, 10), a_shape: tuple[int, int] = (5, 4)) -> str:
+    rng = np.random.default_rng(0)
+    np.savez(tmp_path / "quadratic.npz", w=rng.normal(size=w_shape), a=rng.normal(size=a_shape))
+    return f'[model]\nkind = "modular"\np = {p}\nparams = "quadratic.npz"\ntrain_fraction = 0.6\n'
+
+
+def test_a_modular_spec_samples_the_quadratic_network_on_its_training_pairs(tmp_path: Path) -> None:
+    """The loss at the saved weights equals ½·mean‖y − Σ_i a_i (w_i·x)²‖² over the 15 training pairs, computed here."""
+    from numerics.modular import modular_addition_data
+
+    spec = parse_spec(_modular_spec(tmp_path), tmp_path)
+    assert theory_value(spec) is None
+    loss, center, data, n = samplable(spec)
+    train = modular_addition_data(5, 0.6, 0).train
+    w, a = np.load(tmp_path / "quadratic.npz")["w"], np.load(tmp_path / "quadratic.npz")["a"]
+    x, y = np.asarray(train["x"], dtype=float), np.asarray(train["y"], dtype=float)
+    expected = 0.5 * np.mean(np.sum((y - ((x @ w.T) ** 2) @ a.T) ** 2, axis=1))
+    assert n == 15 and float(loss(center, data)) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"p": 6}, "odd prime"), ({"w_shape": (4, 8)}, "need w of shape (N, 10)"), ({"a_shape": (4, 4)}, "a of shape (5, N)")],
+)
+def test_bad_modular_specs_name_the_value(tmp_path: Path, options: dict, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        samplable(parse_spec(_modular_spec(tmp_path, **options), tmp_path))

@@ -30,7 +30,8 @@ reach the closed forms.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import mpmath
 
@@ -214,6 +215,43 @@ def two_layer_thermodynamics(
         prior_var: s_a = s_b, or the pair (s_a, s_b), of the Gaussian priors on A and B.
         dps: significant digits to guarantee.
     """
+    case = _validated(n, singular_values, inputs, hidden, outputs, prior_var, dps)
+    return _regime(case)(case)
+
+
+class _Case(NamedTuple):
+    """The validated inputs of ``two_layer_thermodynamics`` (mpf at the input precision); ``shown`` is n as given."""
+
+    size: mpmath.mpf
+    shown: object
+    inputs: int
+    hidden: int
+    outputs: int
+    s_a: mpmath.mpf
+    s_b: mpmath.mpf
+    values: list[mpmath.mpf]
+    dps: int
+
+    @property
+    def nonzero(self) -> list[mpmath.mpf]:
+        return [s for s in self.values if s != 0]
+
+    def transposed(self) -> _Case:
+        """K is symmetric under transposing the model (inputs ↔ outputs, s_a ↔ s_b)."""
+        return self._replace(inputs=self.outputs, outputs=self.inputs, s_a=self.s_b, s_b=self.s_a)
+
+
+def _regime(case: _Case) -> Callable[[_Case], ThermoPoint]:
+    """The case table of the docstring, one named function per regime."""
+    side = min(case.inputs, case.outputs)
+    if case.hidden > 1 and len(case.nonzero) <= 1 and side > 1:
+        return pfaffian_regime
+    if case.hidden > 1 and side == 2:
+        return wishart_regime
+    return radial_regime  # hidden = 1, or a side of 1
+
+
+def _validated(n: object, singular_values: Sequence[object], inputs: int, hidden: int, outputs: int, prior_var: object, dps: int) -> _Case:
     n_in, h, n_out = positive_int(inputs, "inputs"), positive_int(hidden, "hidden"), positive_int(outputs, "outputs")
     with mpmath.workdps(input_precision(dps)):
         size = real_number(n, "n")
@@ -230,29 +268,47 @@ def two_layer_thermodynamics(
         raise ValueError(f"n must be positive, got {n!r}")
     if s_a == 0 or s_b == 0:
         raise ValueError(f"prior variances must be positive, got {prior_var!r}")
-    nonzero = [s for s in values if s != 0]
-    if h > 1 and len(nonzero) <= 1 and min(n_in, n_out) > 1:  # any sizes: Pfaffians of 2-D integrals
-        return pfaffian_thermodynamics(size, nonzero[0] if nonzero else 0, n_in, h, n_out, s_a, s_b, dps, n)
-    if h > 1:  # transpose so that N_in = min(N_in, N_out): 1 (radial integral) or 2 (2×2 Wishart, 2-D integral)
-        if min(n_in, n_out) > 2:
-            raise ValueError(
-                f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {len(nonzero)}: exact "
-                "evaluation with hidden > 1 covers targets of rank ≤ 1 at any sizes, and any target when inputs ≤ 2 "
-                "or outputs ≤ 2; use the sampling layer (two_layer_gibbs) for the rest"
-            )
-        if n_in > n_out:
-            n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
-        if n_in == 2:  # a 2-D integral
-            s1, s2 = (sorted(values, reverse=True) + [mpmath.mpf(0)] * 2)[:2]
-            moments = lambda m, refine: wishart_moments(m, mpmath.mpf(s1), mpmath.mpf(s2), h, n_out, mpmath.mpf(s_a),  # noqa: E731
-                                                        mpmath.mpf(s_b), refine)  # fmt: skip
-            return _thermo_point(size, moments, dps, n)
-    if len(nonzero) >= 2 and n_in > n_out:  # the smaller side as N_in: the Bessel form when it is 2
-        n_in, n_out, s_a, s_b = n_out, n_in, s_b, s_a
-    radial_dof = n_in * h  # one of the two is 1
+    rank = sum(1 for s in values if s != 0)
+    if h > 1 and rank >= 2 and min(n_in, n_out) > 2:
+        raise ValueError(
+            f"hidden = {h} with inputs = {n_in}, outputs = {n_out} and a target of rank {rank}: exact "
+            "evaluation with hidden > 1 covers targets of rank ≤ 1 at any sizes, and any target when inputs ≤ 2 "
+            "or outputs ≤ 2; use the sampling layer (two_layer_gibbs) for the rest"
+        )
+    return _Case(size, n, n_in, h, n_out, s_a, s_b, values, dps)
+
+
+def pfaffian_regime(case: _Case) -> ThermoPoint:
+    """Hidden ≥ 2, a target of rank ≤ 1, both sides ≥ 2: Pfaffians of 2-D integrals (``theory.two_layer.pfaffian``)."""
+    nonzero = case.nonzero
+    return pfaffian_thermodynamics(case.size, nonzero[0] if nonzero else 0, case.inputs, case.hidden, case.outputs, case.s_a,
+                                   case.s_b, case.dps, case.shown)  # fmt: skip
+
+
+def wishart_regime(case: _Case) -> ThermoPoint:
+    """Hidden ≥ 2, a side of 2 (the smaller, made the input side), any target: a 2-D integral over the 2×2 Wishart
+    spectrum (``theory.two_layer.wishart``)."""
+    if case.inputs > case.outputs:
+        case = case.transposed()
+    s1, s2 = (sorted(case.values, reverse=True) + [mpmath.mpf(0)] * 2)[:2]
+
+    def moments(m: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, ...]:
+        return wishart_moments(m, mpmath.mpf(s1), mpmath.mpf(s2), case.hidden, case.outputs, mpmath.mpf(case.s_a),
+                               mpmath.mpf(case.s_b), refine)  # fmt: skip
+
+    return _thermo_point(case.size, moments, case.dps, case.shown)
+
+
+def radial_regime(case: _Case) -> ThermoPoint:
+    """Hidden = 1 (any sizes and singular values) or a side of 1 (any hidden): a radial integral over ‖a‖ of the
+    Bingham average (the module docstring); the smaller side is the input side where that helps (a side of 1 with
+    hidden ≥ 2; the Bessel form when it is 2 with two or more non-zero values)."""
+    if (case.hidden > 1 or len(case.nonzero) >= 2) and case.inputs > case.outputs:
+        case = case.transposed()
+    radial_dof = case.inputs * case.hidden  # one of the two is 1
 
     def moments(m: mpmath.mpf, refine: bool) -> tuple[mpmath.mpf, ...]:  # at the contract's working precision
-        squares = [s * s for s in nonzero]
-        return _moments(m, squares, n_in, n_out, mpmath.mpf(s_a), mpmath.mpf(s_b), refine, radial_dof)
+        squares = [s * s for s in case.nonzero]
+        return _moments(m, squares, case.inputs, case.outputs, mpmath.mpf(case.s_a), mpmath.mpf(case.s_b), refine, radial_dof)
 
-    return _thermo_point(size, moments, dps, n)
+    return _thermo_point(case.size, moments, case.dps, case.shown)
