@@ -8,17 +8,18 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from proofs_checks.certificates import check_certificate, load_certificate
 from proofs_checks.cli._common import emit, stdout, user_errors
 
 EXIT_PROVED, EXIT_REJECTED, EXIT_UNPROVED = 0, 1, 3
 
 
 def certify(
-    file: Annotated[Path, typer.Argument(help="Certificate file (.toml or .json); see the README for the format.")],
+    file: Annotated[Path, typer.Argument(help="Certificate file (.toml or .json); see docs/commands/certify.md for the format.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout and nothing else.")] = False,
 ) -> None:
     """Check a certificate: exit 0 proved, 1 rejected (or claim contradicted), 3 only an upper bound, 2 bad input."""
+    from proofs_checks.certificates import check_certificate, load_certificate
+
     with user_errors():
         report = check_certificate(load_certificate(file))
 

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from proofs_checks.cli._common import emit, stdout, user_errors
-from proofs_checks.spec import load_spec
 
 
 def check(
@@ -23,6 +22,7 @@ def check(
     Exit 0 consistent, 1 refuted, 3 undecided, 2 bad input.
     """
     from proofs_checks.claims import check_claim, parse_claim
+    from proofs_checks.spec import load_spec
 
     with user_errors():
         model = load_spec(spec)

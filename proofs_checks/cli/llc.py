@@ -12,7 +12,6 @@ from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainin
 
 import theory
 from proofs_checks.cli._common import UserError, emit, float_list, int_list, progress_bar, stdout, user_errors
-from proofs_checks.spec import Spec
 from theory.expression import read_expression
 
 if TYPE_CHECKING:  # jax and numerics load when a command runs, not when `sltv` starts
@@ -169,6 +168,7 @@ def deep_linear(
     """λ̂ of a deep linear network at a teacher of rank r, beside Aoyagi's exact λ and the exact-kernel λ at the
     same nβ (blocked Gibbs on the same localized posterior: SGLD's bias is their difference)."""
     from proofs_checks.sampling import samplable
+    from proofs_checks.spec import Spec
 
     sizes = int_list(widths, "--widths")
     with user_errors():
@@ -264,6 +264,7 @@ def network(
 ) -> int:
     """λ̂ of a multilayer perceptron at the given weights on the given data."""
     from proofs_checks.sampling import samplable
+    from proofs_checks.spec import Spec
 
     if loss not in ("mse", "cross-entropy"):
         raise UserError(f"--loss must be mse or cross-entropy, got {loss!r}")
