@@ -200,3 +200,14 @@ def test_every_family_is_in_the_registry_and_names_its_module() -> None:
 
     modules = sorted(p.stem for p in (ROOT / "proofs_checks" / "families").glob("*.py") if p.stem not in {"__init__", "base"})
     assert sorted(FAMILIES) == modules
+
+
+def test_the_command_line_starts_without_the_heavy_libraries() -> None:
+    """``sltv --help`` imports every command module: none may import JAX, sympy, scipy or matplotlib at module level
+    (the commands that need them import them when they run; start-up is measured by bench/startup.py)."""
+    import subprocess
+    import sys
+
+    code = "import sys, proofs_checks.cli; print(sorted({m.split('.')[0] for m in sys.modules} & {'jax', 'sympy', 'scipy', 'matplotlib'}))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.strip() == "[]", result.stdout + result.stderr

@@ -17,8 +17,6 @@ from proofs_checks.cli._common import (
     prior_variances,
     stdout,
 )
-from theory.polynomial.free_energy import polynomial_thermodynamics
-from theory.two_layer import two_layer_thermodynamics
 
 app = typer.Typer(help="Exact finite-n free energy F(n), λ_eff(n) and heat capacity C(n), at stated precision.")
 
@@ -52,7 +50,7 @@ def polynomial(
     sizes = decimal_list(n, "--n")
     bounds, names = polynomial_options(box, variables)
     points = exact_points(
-        lambda size: polynomial_thermodynamics(expression, size, box=bounds, prior_var=prior_var, variables=names, dps=dps),
+        lambda size: theory.polynomial_thermodynamics(expression, size, box=bounds, prior_var=prior_var, variables=names, dps=dps),
         sizes,
     )
     lc, slt, shown = newton_slt(expression, names)  # the SLT prediction at the origin, when K vanishes there
@@ -85,7 +83,7 @@ def two_layer(
     variance = prior_variances(prior_var)
     rank = sum(1 for v in values if mpmath.mpf(v) != 0)
     points = exact_points(
-        lambda size: two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps), sizes
+        lambda size: theory.two_layer_thermodynamics(size, values, inputs, hidden, outputs, variance, dps), sizes
     )
     try:  # rank > hidden: the unrealizable target, regular around its best rank-H fit when that is unique
         lc, loss = theory.reduced_rank_for_target(inputs, outputs, hidden, values)

@@ -12,7 +12,6 @@ from rich.progress import BarColumn, TextColumn, TimeElapsedColumn, TimeRemainin
 
 import theory
 from proofs_checks.cli._common import UserError, emit, float_list, int_list, progress_bar, stdout, user_errors
-from theory.expression import read_expression
 
 if TYPE_CHECKING:  # jax and numerics load when a command runs, not when `sltv` starts
     import numerics
@@ -228,7 +227,7 @@ def polynomial(
 
     names = None if variables is None else variables.split(",")
     with user_errors():
-        loss, names = numerics.polynomial_potential(read_expression(expression, names, what="the loss K"), names)
+        loss, names = numerics.polynomial_potential(theory.read_expression(expression, names, what="the loss K"), names)
         point = [0.0] * len(names) if at is None else float_list(at, "--at")
         if len(point) != len(names):
             raise ValueError(f"--at needs {len(names)} coordinates for variables {names}, got {at!r}")

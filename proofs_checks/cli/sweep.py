@@ -21,7 +21,6 @@ from proofs_checks.cli._common import (
     user_errors,
     writable_folder,
 )
-from proofs_checks.sweep import parse_sweep, run_sweep
 
 
 def sweep(
@@ -33,6 +32,8 @@ def sweep(
     as_json: Annotated[bool, typer.Option("--json", help="Print sweep.json's content on stdout and nothing else.")] = False,
 ) -> int:
     """Run every job of the grid; finished jobs are cached, so re-running resumes. Exit 1 if any job failed."""
+    from proofs_checks.sweep import parse_sweep, run_sweep
+
     if not spec.is_file():
         raise UserError(f"no such sweep file: {str(spec)!r}")
     with user_errors():

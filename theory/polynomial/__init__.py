@@ -10,11 +10,19 @@ coefficients, exact finite-n thermodynamics (d ≤ 3), the volume function, and 
 | ``fibred`` | K = x²·g(y) with Gaussian priors: the x-integral in closed form |
 """
 
-from theory.polynomial.fibred import fibred_quadratic_thermodynamics, fibred_quadratic_volume
-from theory.polynomial.free_energy import polynomial_thermodynamics
-from theory.polynomial.loss import PolynomialLoss, polynomial_loss
-from theory.polynomial.newton import NewtonAnalysis, newton_rlct
-from theory.polynomial.volume import polynomial_volume
+from theory._lazy import lazy_exports
+
+_EXPORTS = {
+    "fibred_quadratic_thermodynamics": "fibred",
+    "fibred_quadratic_volume": "fibred",
+    "newton_rlct": "newton",
+    "NewtonAnalysis": "newton",
+    "polynomial_loss": "loss",
+    "polynomial_thermodynamics": "free_energy",
+    "polynomial_volume": "volume",
+    "PolynomialLoss": "loss",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = ["NewtonAnalysis", "PolynomialLoss", "fibred_quadratic_thermodynamics", "fibred_quadratic_volume", "newton_rlct",
            "polynomial_loss", "polynomial_thermodynamics", "polynomial_volume"]

@@ -12,7 +12,12 @@
 The learning coefficient of the family is reduced-rank regression's (``theory.reduced_rank``).
 """
 
-from theory.two_layer.thermodynamics import two_layer_thermodynamics
-from theory.two_layer.volume import two_layer_volume
+from theory._lazy import lazy_exports
+
+_EXPORTS = {
+    "two_layer_thermodynamics": "thermodynamics",
+    "two_layer_volume": "volume",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 
 __all__ = ["two_layer_thermodynamics", "two_layer_volume"]
