@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import contextvars
 import fcntl
 import functools
 import hashlib
@@ -207,9 +208,27 @@ def make_executor(kind: str = "local", workers: int = 1, address: str | None = N
     raise ValueError(f"executor must be local or ray, got {kind!r}")
 
 
+_AMBIENT_CACHE: contextvars.ContextVar[Cache | None] = contextvars.ContextVar("sltv_cache", default=None)
+
+
+@contextlib.contextmanager
+def caching(folder: str | Path) -> Iterator[Cache]:
+    """Within the block, every ``run_jobs`` call that names no cache of its own uses the one in ``folder``: a report run
+    again, or after an interruption, takes its finished jobs from there instead of computing them again (the
+    command line's reports keep theirs in ``OUT/cache``)."""
+    cache = Cache(folder)
+    token = _AMBIENT_CACHE.set(cache)
+    try:
+        yield cache
+    finally:
+        _AMBIENT_CACHE.reset(token)
+
+
 def run_jobs(specs: Sequence[Spec], executor: Executor | None = None, cache: Cache | None = None,
              progress: Progress | None = None) -> list[JobResult]:  # fmt: skip
-    """Every job's result, in the order of ``specs``: cached ones first, the rest through ``executor``."""
+    """Every job's result, in the order of ``specs``: cached ones first (from ``cache``, or the ambient one of
+    ``caching``), the rest through ``executor``."""
+    cache = cache if cache is not None else _AMBIENT_CACHE.get()
     executor = executor or LocalExecutor(1)
     results: list[JobResult | None] = [None] * len(specs)
     counts = {"total": len(specs), "done": 0, "cached": 0, "failed": 0}

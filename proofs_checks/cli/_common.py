@@ -218,6 +218,9 @@ def json_ready(value: Any, path: str, non_finite: dict[str, str]) -> Any:
     return value
 
 
+INTERRUPTED_EXIT_CODE = 130  # 128 + SIGINT, the shell's convention
+
+
 class SltvTyper(typer.Typer):
     """A :class:`typer.Typer` whose user errors are one line on stderr and exit code 2, never a traceback."""
 
@@ -234,4 +237,6 @@ class SltvTyper(typer.Typer):
             message = " ".join(error.format_message().split())  # type: ignore[attr-defined]
             sys.stderr.write(f"sltv: error: {message}\n")
             sys.exit(USER_ERROR_EXIT_CODE if isinstance(error, (UserError, _UsageError)) else error.exit_code)  # type: ignore[attr-defined]
+        if result == INTERRUPTED_EXIT_CODE:  # Ctrl-C: Typer turns KeyboardInterrupt into exit code 130
+            sys.stderr.write("sltv: interrupted; a report or sweep keeps its finished jobs in its cache, so running it again resumes\n")
         sys.exit(result if isinstance(result, int) else 0)

@@ -47,19 +47,21 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 
-Out = Annotated[Path, typer.Option("--out", help="Folder for report.html and report.json.")]
+Out = Annotated[Path, typer.Option("--out", help="Folder for report.html, report.json and the job cache (a re-run resumes).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print report.json's content on stdout and nothing else.")]
 Seed = Annotated[int, typer.Option("--seed", help="Seed of the sampled curves.")]
 
 
 def _write(build: Callable[[Callable[[str], None]], Report], out: Path, as_json: bool) -> None:
-    """Build the report (a spinner shows its progress), write it to ``out`` and print its findings or its JSON."""
+    """Build the report (a spinner shows its progress), write it to ``out`` and print its findings or its JSON. The
+    report's jobs are cached by content in ``out/cache``: a re-run, or a run after an interruption, resumes."""
+    from proofs_checks.executor import caching
     from proofs_checks.report import payload, write_report
 
     writable_folder(out, "--out")
     with progress_bar(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()) as bar:
         task = bar.add_task("starting", total=None)
-        with user_errors():
+        with user_errors(), caching(out / "cache"):
             built = build(lambda text: bar.update(task, description=text))
         html, data = write_report(built, out)
 

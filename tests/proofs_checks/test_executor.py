@@ -154,3 +154,43 @@ def test_concurrent_writers_of_one_key_and_concurrent_runs_of_one_job(tmp_path):
         assert sorted(pool.map(_run_cached, [str(tmp_path / "b")] * 2)) == ["cached", "done"]
     assert json.loads((tmp_path / "a" / f"{job_key({'task': 'same'})}.json").read_text())["result"]["value"] == 999
     assert not list((tmp_path / "a").glob("*.tmp"))
+
+
+def test_jobs_inside_caching_take_finished_results_from_its_folder(tmp_path):
+    """A planted result is what run_jobs returns inside ``caching`` (it was not computed); outside, it is computed."""
+    from proofs_checks.executor import caching, run_all
+
+    jobs = specs()[:2]
+    Cache(tmp_path).put(jobs[0], {"planted": True})
+    with caching(tmp_path):
+        inside = run_jobs(jobs)
+    assert [r.status for r in inside] == ["cached", "done"] and inside[0].result == {"planted": True}
+    assert Cache(tmp_path).get(jobs[1]) == inside[1].result  # the new result is kept for the next run
+    assert run_all(jobs[:1]) != [{"planted": True}]
+
+
+def test_a_report_resumes_from_its_cache(sltv, tmp_path):
+    """`sltv report gap` keeps its jobs in OUT/cache; a planted exact point shows up in the second run's data."""
+    args = ("report", "gap", "--s", "0.1", "--n-max", "100", "--exact-only", "--out", str(tmp_path), "--json")
+    code, out, _ = sltv(*args)
+    assert code in (0, None)
+    first = json.loads(out)
+    cached = sorted((tmp_path / "cache").glob("*.json"))
+    assert cached, "the report's jobs are cached"
+    entry = json.loads(cached[0].read_text())
+    entry["result"]["lambda_eff"] = "0.123456"
+    cached[0].write_text(json.dumps(entry))
+    code, out, _ = sltv(*args)
+    second = json.loads(out)
+    assert "0.123456" in json.dumps(second) and "0.123456" not in json.dumps(first)
+
+
+def test_an_interrupted_report_exits_130_with_one_line(sltv, tmp_path, monkeypatch):
+    from proofs_checks.scenarios import gap
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(gap, "report", interrupted)
+    code, out, err = sltv("report", "gap", "--out", str(tmp_path))
+    assert code == 130 and err.startswith("sltv: interrupted;") and err.count("\n") == 1
